@@ -1,0 +1,10 @@
+// @obscura/sdk — the client. Browser-safe entry point (Node extras: '@obscura/sdk/node').
+export { ApiClient, type ApiClientOptions, type CallInput } from './api.ts';
+export { ApiError, IntegrityError, UsageError } from './errors.ts';
+export { Session, type ConnectOptions, type SessionState, type KeyStretching } from './session.ts';
+export { KeyPins, KeyChangedError } from './keys.ts';
+export {
+  Library, type Thumbnailer, type Thumbnails, type UploadOptions, type UploadProgress, type UploadResult, type OpenedPhoto,
+} from './library.ts';
+export { TimelineIndex, type TimelineEntry, type TimelineIndexJSON } from './timeline.ts';
+export * from './media/index.ts';

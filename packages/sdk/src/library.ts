@@ -1,0 +1,294 @@
+// The encrypted library: upload (dedupe, resume, bounded parallel blocks), download with
+// verification, thumbnails, trash/restore/delete. Every plaintext byte stays in this process.
+import {
+  encryptFile, encryptMetadata, encryptThumbnail, decryptMetadata, decryptThumbnail, decryptFile,
+  signManifest, verifyManifest, checkBlob, wrapFileKeyForLibrary, unwrapFileKeyForLibrary, newFileKey,
+  contentHash, sha256Stream, toBase64, fromBase64, toHex, CryptoError,
+  type FileKey, type FileMetadata, type Manifest, type BlockHasher, type ThumbnailSize,
+} from '@obscura/crypto';
+import type { FileInfo, LookupResult } from '@obscura/protocol';
+import { detectKind, readMediaMetadata, type KindInfo, type RandomAccessSource } from './media/index.ts';
+import { IntegrityError, UsageError, verifying } from './errors.ts';
+import { KeyPins } from './keys.ts';
+import type { Session } from './session.ts';
+
+export interface Thumbnails {
+  readonly small: Uint8Array;
+  readonly large: Uint8Array;
+  readonly placeholder: boolean;
+}
+/** Makes JPEG thumbnails (sharp in Node, canvas in browsers). */
+export type Thumbnailer = (source: RandomAccessSource, kind: KindInfo & { kind: 'photo' | 'video' }, durationMs?: number) => Promise<Thumbnails>;
+
+export interface UploadProgress {
+  readonly name: string;
+  readonly phase: 'hashing' | 'preparing' | 'uploading' | 'done';
+  /** plaintext bytes of this file processed in the current phase */
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+}
+
+export interface UploadOptions {
+  readonly thumbnailer: Thumbnailer;
+  readonly onProgress?: (p: UploadProgress) => void;
+  /** Blocks in flight at once (memory ≈ concurrency × 4 MiB). Default 3. */
+  readonly concurrency?: number;
+  readonly hasher?: BlockHasher;
+  /** Keyed content hash already computed (e.g. from a backup cache). */
+  readonly contentHash?: string;
+}
+
+export type UploadResult =
+  | { readonly status: 'uploaded' | 'resumed' | 'duplicate'; readonly fileId: string; readonly name: string; readonly contentHash: string }
+  | { readonly status: 'skipped'; readonly name: string; readonly reason: string };
+
+export interface OpenedPhoto {
+  readonly fileId: string;
+  readonly info: FileInfo;
+  readonly manifest: Manifest;
+  readonly metadata: FileMetadata;
+  readonly fileKey: FileKey;
+  /** Whose key signed it (verified). */
+  readonly uploader: { readonly id: string; readonly displayName: string };
+}
+
+const BATCH = 1000;
+
+async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
+  return sha256Stream([bytes]);
+}
+
+export class Library {
+  readonly pins: KeyPins;
+  private readonly hasher: BlockHasher | undefined;
+  /**
+   * `hasher`: how block ciphertexts are hashed (default: the platform's SHA-256; in Node,
+   * `@obscura/sdk/node` passes a worker-thread hasher that overlaps AES-GCM).
+   */
+  constructor(readonly session: Session, opts: { pins?: KeyPins; hasher?: BlockHasher } = {}) {
+    this.pins = opts.pins ?? new KeyPins();
+    this.hasher = opts.hasher;
+  }
+
+  private streamOptions(opts?: UploadOptions) {
+    const hasher = opts?.hasher ?? this.hasher;
+    return hasher ? { hasher } : {};
+  }
+
+  private get api() {
+    return this.session.api;
+  }
+
+  /** Keyed content hash of a file (equal only within this account). */
+  async contentHashOf(source: RandomAccessSource, onBytes?: (n: number) => void): Promise<string> {
+    const counted = async function* (it: AsyncIterable<Uint8Array>) {
+      let n = 0;
+      for await (const c of it) {
+        n += c.length;
+        onBytes?.(n);
+        yield c;
+      }
+    };
+    return contentHash(this.session.bundle.contentHashKey, await sha256Stream(counted(source.stream())));
+  }
+
+  /** Which of these keyed hashes are already in my library (pending uploads included). */
+  async lookup(hashes: readonly string[]): Promise<Map<string, LookupResult['matches'][number]>> {
+    const out = new Map<string, LookupResult['matches'][number]>();
+    for (let i = 0; i < hashes.length; i += BATCH) {
+      const chunk = [...new Set(hashes.slice(i, i + BATCH))];
+      if (chunk.length === 0) continue;
+      const r = await this.api.call('libraryLookup', { body: { contentHashes: chunk } });
+      for (const m of r.matches) out.set(m.contentHash, m);
+    }
+    return out;
+  }
+
+  /**
+   * Uploads one photo or video. Skips non-media (with the reason), returns the existing id
+   * for a file already in the library, and resumes an interrupted upload of the same file.
+   */
+  async upload(source: RandomAccessSource, opts: UploadOptions): Promise<UploadResult> {
+    const kind = await detectKind(source);
+    if (kind.kind === 'other') return { status: 'skipped', name: source.name, reason: kind.reason };
+    const progress = (phase: UploadProgress['phase'], bytesDone: number) =>
+      opts.onProgress?.({ name: source.name, phase, bytesDone, bytesTotal: source.size });
+    const hash = opts.contentHash ?? (await this.contentHashOf(source, (n) => progress('hashing', n)));
+    const existing = (await this.lookup([hash])).get(hash);
+    if (existing?.status === 'complete') {
+      progress('done', source.size);
+      return { status: 'duplicate', fileId: existing.fileId, name: source.name, contentHash: hash };
+    }
+    if (existing?.status === 'pending') {
+      const resumed = await this.resume(existing.fileId, source, opts, progress);
+      if (resumed) return { status: 'resumed', fileId: existing.fileId, name: source.name, contentHash: hash };
+    }
+    const { fileId, fileKey } = await this.create(source, kind, hash, opts, progress);
+    await this.sendBlocks(fileId, fileKey, source, new Set(), opts, progress);
+    await this.api.call('completeFile', { params: { fileId } });
+    progress('done', source.size);
+    return { status: 'uploaded', fileId, name: source.name, contentHash: hash };
+  }
+
+  private async create(
+    source: RandomAccessSource, kind: KindInfo & { kind: 'photo' | 'video' }, hash: string, opts: UploadOptions,
+    progress: (phase: UploadProgress['phase'], n: number) => void,
+  ): Promise<{ fileId: string; fileKey: FileKey }> {
+    const { session } = this;
+    const media = await readMediaMetadata(source, kind);
+    const thumbs = await opts.thumbnailer(source, kind, media.durationMs);
+    const fileId = crypto.randomUUID();
+    const fileKey = newFileKey();
+    // [Note: two passes] the manifest (and the server's per-block hash check) needs every
+    // block's ciphertext hash before the first block is sent, so the content is encrypted
+    // once to hash it and again to send it. Encryption is deterministic per (key, id,
+    // index), so both passes produce the same bytes, and a resumed upload can re-create
+    // any block without having kept it.
+    const blocks: { size: number; sha256Hex: string; hash: Uint8Array }[] = [];
+    let done = 0;
+    for await (const b of encryptFile(fileKey, fileId, source.stream(), this.streamOptions(opts))) {
+      blocks.push({ size: b.ciphertext.length, sha256Hex: toHex(b.sha256), hash: b.sha256 });
+      done += b.plaintextLength;
+      progress('preparing', done);
+    }
+    if (done !== source.size) throw new UsageError(`${source.name} changed while being read (${done} of ${source.size} bytes); try again`);
+    const metadata: FileMetadata = {
+      name: source.name, mimeType: media.mimeType, capturedAt: media.capturedAt, captureSource: media.captureSource, size: source.size,
+      ...(media.width !== undefined ? { width: media.width } : {}), ...(media.height !== undefined ? { height: media.height } : {}),
+      ...(media.durationMs !== undefined ? { durationMs: media.durationMs } : {}),
+      ...(media.cameraMake ? { cameraMake: media.cameraMake } : {}), ...(media.cameraModel ? { cameraModel: media.cameraModel } : {}),
+      ...(media.gps ? { gps: media.gps } : {}),
+    };
+    const metadataCt = await encryptMetadata(fileKey, fileId, metadata);
+    const smallCt = await encryptThumbnail(fileKey, fileId, 'small', thumbs.small);
+    const largeCt = await encryptThumbnail(fileKey, fileId, 'large', thumbs.large);
+    const { manifest, signature } = await signManifest(session.bundle.signingKeys, {
+      fileId, uploaderId: session.user.id, blockHashes: blocks.map((b) => b.hash), plaintextSize: source.size,
+      thumbnailHashes: { small: await sha256(smallCt), large: await sha256(largeCt) }, metadataHash: await sha256(metadataCt),
+    });
+    const wrapped = await wrapFileKeyForLibrary(session.bundle.libraryKey, fileKey, { fileId, ownerId: session.user.id });
+    await this.api.call('createFile', {
+      body: {
+        fileId, blockCount: blocks.length, blocks: blocks.map(({ size, sha256Hex }) => ({ size, sha256Hex })),
+        encryptedSize: blocks.reduce((a, b) => a + b.size, 0),
+        manifestB64: toBase64(manifest), signatureB64: toBase64(signature), metadataB64: toBase64(metadataCt),
+        thumbnailSmallB64: toBase64(smallCt), thumbnailLargeB64: toBase64(largeCt), wrappedKeyB64: toBase64(wrapped), contentHash: hash,
+      },
+    });
+    return { fileId, fileKey };
+  }
+
+  /** Re-sends the missing blocks of a pending upload. False if the local file no longer matches it. */
+  private async resume(
+    fileId: string, source: RandomAccessSource, opts: UploadOptions, progress: (phase: UploadProgress['phase'], n: number) => void,
+  ): Promise<boolean> {
+    const photo = await this.open(fileId);
+    if (photo.manifest.plaintextSize !== undefined && photo.manifest.plaintextSize !== source.size) return false;
+    const status = await this.api.call('uploadStatus', { params: { fileId } });
+    try {
+      await this.sendBlocks(fileId, photo.fileKey, source, new Set(status.storedBlocks), opts, progress, photo.manifest);
+    } catch (e) {
+      if (e instanceof IntegrityError) return false;
+      throw e;
+    }
+    await this.api.call('completeFile', { params: { fileId } });
+    progress('done', source.size);
+    return true;
+  }
+
+  private async sendBlocks(
+    fileId: string, fileKey: FileKey, source: RandomAccessSource, stored: ReadonlySet<number>, opts: UploadOptions,
+    progress: (phase: UploadProgress['phase'], n: number) => void, manifest?: Manifest,
+  ): Promise<void> {
+    const limit = Math.max(1, opts.concurrency ?? 3);
+    const inFlight = new Set<Promise<void>>();
+    let failure: unknown;
+    let done = 0;
+    for await (const b of encryptFile(fileKey, fileId, source.stream(), this.streamOptions(opts))) {
+      if (failure) break;
+      if (manifest && toHex(b.sha256) !== toHex(manifest.blockHashes[b.index] ?? new Uint8Array())) {
+        throw new IntegrityError(fileId, `block ${b.index} of the local file differs from the interrupted upload`);
+      }
+      if (stored.has(b.index)) {
+        done += b.plaintextLength;
+        progress('uploading', done);
+        continue;
+      }
+      const p: Promise<void> = this.api.upload('putBlock', { fileId, index: b.index }, b.ciphertext).then(
+        () => { done += b.plaintextLength; progress('uploading', done); },
+        (e: unknown) => { failure ??= e; },
+      ).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      if (inFlight.size >= limit) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    if (failure) throw failure;
+  }
+
+  /** Fetches a photo's record and verifies its signature, key and metadata. */
+  async open(fileId: string): Promise<OpenedPhoto> {
+    const info = await this.api.call('getFile', { params: { fileId } });
+    return verifying(fileId, async () => {
+      if (info.fileId !== fileId) throw new CryptoError('wrong-context', `the server answered with photo ${info.fileId}`);
+      const signer = this.pins.signingKeyOf(this.session, info.uploader);
+      const manifest = await verifyManifest(fromBase64(info.manifestB64), fromBase64(info.signatureB64), signer, { fileId, uploaderId: info.uploader.id });
+      const fileKey = await unwrapFileKeyForLibrary(this.session.bundle.libraryKey, fromBase64(info.wrappedKeyB64), { fileId, ownerId: this.session.user.id });
+      const metadataCt = fromBase64(info.metadataB64);
+      await checkBlob(manifest, 'metadata', metadataCt);
+      const metadata = await decryptMetadata(fileKey, fileId, metadataCt);
+      if (info.blocks.length !== manifest.blockHashes.length) {
+        throw new CryptoError('manifest-mismatch', `the server lists ${info.blocks.length} blocks, the signed manifest ${manifest.blockHashes.length}`);
+      }
+      return { fileId, info, manifest, metadata, fileKey, uploader: { id: info.uploader.id, displayName: info.uploader.displayName } };
+    });
+  }
+
+  /** The original's bytes, verified block by block against the signed manifest. */
+  async *download(photo: OpenedPhoto, opts: { prefetch?: number } = {}): AsyncGenerator<Uint8Array> {
+    const { fileId } = photo;
+    const api = this.api;
+    const count = photo.manifest.blockHashes.length;
+    const prefetch = Math.max(1, opts.prefetch ?? 2);
+    async function* fetched() {
+      const queue: Promise<Uint8Array>[] = [];
+      let next = 0;
+      while (next < count && queue.length < prefetch) queue.push(api.download('getBlock', { fileId, index: next++ }));
+      while (queue.length) {
+        const b = await queue.shift()!;
+        if (next < count) queue.push(api.download('getBlock', { fileId, index: next++ }));
+        yield b;
+      }
+    }
+    const it = decryptFile(photo.fileKey, fileId, photo.manifest, fetched(), this.streamOptions());
+    try {
+      for (;;) {
+        const r = await it.next().catch((e: unknown) => {
+          if (e instanceof CryptoError) throw new IntegrityError(fileId, e.message, { cause: e });
+          throw e;
+        });
+        if (r.done) return;
+        yield r.value;
+      }
+    } finally {
+      await it.return(undefined);
+    }
+  }
+
+  async thumbnail(photo: OpenedPhoto, size: ThumbnailSize): Promise<Uint8Array> {
+    const ct = await this.api.download('getThumbnail', { fileId: photo.fileId, size });
+    return verifying(photo.fileId, async () => {
+      await checkBlob(photo.manifest, size === 'small' ? 'thumbnail-small' : 'thumbnail-large', ct);
+      return decryptThumbnail(photo.fileKey, photo.fileId, size, ct);
+    });
+  }
+
+  async trash(fileIds: readonly string[]) {
+    return (await this.api.call('libraryTrash', { body: { fileIds: [...fileIds] } })).changed;
+  }
+  async restore(fileIds: readonly string[]) {
+    return (await this.api.call('libraryRestore', { body: { fileIds: [...fileIds] } })).changed;
+  }
+  async deleteForever(fileIds: readonly string[]) {
+    return (await this.api.call('libraryDelete', { body: { fileIds: [...fileIds] } })).changed;
+  }
+}

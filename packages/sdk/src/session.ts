@@ -1,0 +1,178 @@
+// A logged-in person: the API client plus the account keys, unwrapped in memory only.
+import * as opaque from '@serenity-kit/opaque';
+import {
+  createAccount, openAccountWithPassword, openAccountWithRecoveryKey, rewrapAccountForPassword,
+  serializeAccountBundle, deserializeAccountBundle, publicKeysOf, fingerprint, signRecoveryMessage,
+  toBase64, fromBase64, constantTimeEqual, DEFAULT_KDF_PARAMS,
+  type AccountBundle, type KdfParams, type PublicKeys,
+} from '@obscura/crypto';
+import { recoverySignedMessage, type RouteResponse, type User } from '@obscura/protocol';
+import { ApiClient } from './api.ts';
+import { ApiError, IntegrityError, UsageError } from './errors.ts';
+
+export type KeyStretching = Parameters<typeof opaque.client.finishLogin>[0]['keyStretching'];
+
+export interface ConnectOptions {
+  readonly server: string;
+  readonly fetch?: typeof fetch;
+  readonly userAgent?: string;
+  /** Argon2id cost of the password envelope made at sign-up / password change. Default: the shipped 64 MiB, t=3. */
+  readonly kdfParams?: KdfParams;
+  /**
+   * OPAQUE's own key stretching. Must be the same at sign-up and every login. Default:
+   * the library's "memory-constrained" Argon2id (RFC 9106). Tests pass a cheaper setting.
+   */
+  readonly opaqueKeyStretching?: KeyStretching;
+}
+
+/** What a client persists to stay logged in (the CLI writes it mode 0600). */
+export interface SessionState {
+  readonly version: 1;
+  readonly server: string;
+  readonly sessionId: string;
+  readonly token: string;
+  readonly expiresAt: string;
+  readonly user: User;
+  readonly bundleB64: string;
+}
+
+function checkPassword(password: string): void {
+  if (typeof password !== 'string' || password.length < 8) throw new UsageError('the password must have at least 8 characters');
+}
+
+export class Session {
+  private constructor(
+    readonly api: ApiClient,
+    readonly user: User,
+    readonly bundle: AccountBundle,
+    readonly sessionId: string,
+    readonly expiresAt: string,
+    private readonly options: ConnectOptions,
+  ) {}
+
+  get publicKeys(): PublicKeys {
+    return publicKeysOf(this.bundle);
+  }
+
+  /** Creates an account. The recovery key is returned once: show it to the person. */
+  static async signup(o: ConnectOptions & { email: string; password: string; displayName: string }): Promise<{ session: Session; recoveryKey: string }> {
+    checkPassword(o.password);
+    await opaque.ready;
+    const api = new ApiClient({ baseUrl: o.server, ...(o.fetch ? { fetch: o.fetch } : {}), ...(o.userAgent ? { userAgent: o.userAgent } : {}) });
+    const account = await createAccount(o.password, o.kdfParams ?? DEFAULT_KDF_PARAMS);
+    const reg = opaque.client.startRegistration({ password: o.password });
+    const { registrationResponseB64 } = await api.call('signupStart', { body: { email: o.email, registrationRequestB64: reg.registrationRequest } });
+    const { registrationRecord } = opaque.client.finishRegistration({
+      clientRegistrationState: reg.clientRegistrationState, registrationResponse: registrationResponseB64, password: o.password,
+      ...(o.opaqueKeyStretching ? { keyStretching: o.opaqueKeyStretching } : {}),
+    });
+    const s = await api.call('signupFinish', {
+      body: {
+        email: o.email, displayName: o.displayName, registrationRecordB64: registrationRecord,
+        x25519PublicKeyB64: toBase64(account.publicKeys.x25519), ed25519PublicKeyB64: toBase64(account.publicKeys.ed25519),
+        passwordEnvelopeB64: toBase64(account.passwordEnvelope), recoveryEnvelopeB64: toBase64(account.recoveryEnvelope),
+      },
+    });
+    return { session: Session.fromServerSession(api, s, account.bundle, o), recoveryKey: account.recoveryKey };
+  }
+
+  /** Logs in with OPAQUE (the password never leaves this process) and unwraps the account keys. */
+  static async login(o: ConnectOptions & { email: string; password: string }): Promise<Session> {
+    await opaque.ready;
+    const api = new ApiClient({ baseUrl: o.server, ...(o.fetch ? { fetch: o.fetch } : {}), ...(o.userAgent ? { userAgent: o.userAgent } : {}) });
+    const start = opaque.client.startLogin({ password: o.password });
+    const { loginId, loginResponseB64 } = await api.call('loginStart', { body: { email: o.email, startLoginRequestB64: start.startLoginRequest } });
+    const finished = opaque.client.finishLogin({
+      clientLoginState: start.clientLoginState, loginResponse: loginResponseB64, password: o.password,
+      ...(o.opaqueKeyStretching ? { keyStretching: o.opaqueKeyStretching } : {}),
+    });
+    if (!finished) throw new ApiError(401, 'unauthorized', 'wrong email or password');
+    const s = await api.call('loginFinish', { body: { loginId, finishLoginRequestB64: finished.finishLoginRequest } });
+    const bundle = await openAccountWithPassword(fromBase64(s.passwordEnvelopeB64), o.password);
+    return Session.fromServerSession(api, s, bundle, o);
+  }
+
+  /** Sets a new password with the recovery key shown at sign-up. Ends every other session. */
+  static async recover(o: ConnectOptions & { email: string; recoveryKey: string; newPassword: string }): Promise<Session> {
+    checkPassword(o.newPassword);
+    await opaque.ready;
+    const api = new ApiClient({ baseUrl: o.server, ...(o.fetch ? { fetch: o.fetch } : {}), ...(o.userAgent ? { userAgent: o.userAgent } : {}) });
+    const reg = opaque.client.startRegistration({ password: o.newPassword });
+    const start = await api.call('recoveryStart', { body: { email: o.email, registrationRequestB64: reg.registrationRequest } });
+    const bundle = await openAccountWithRecoveryKey(fromBase64(start.recoveryEnvelopeB64), o.recoveryKey);
+    const { registrationRecord } = opaque.client.finishRegistration({
+      clientRegistrationState: reg.clientRegistrationState, registrationResponse: start.registrationResponseB64, password: o.newPassword,
+      ...(o.opaqueKeyStretching ? { keyStretching: o.opaqueKeyStretching } : {}),
+    });
+    const passwordEnvelopeB64 = toBase64(await rewrapAccountForPassword(bundle, o.newPassword, o.kdfParams ?? DEFAULT_KDF_PARAMS));
+    const message = recoverySignedMessage({ challengeB64: start.challengeB64, registrationRecordB64: registrationRecord, passwordEnvelopeB64 });
+    const signature = await signRecoveryMessage(bundle.signingKeys, message);
+    const s = await api.call('recoveryFinish', {
+      body: { recoveryId: start.recoveryId, signatureB64: toBase64(signature), registrationRecordB64: registrationRecord, passwordEnvelopeB64 },
+    });
+    return Session.fromServerSession(api, s, bundle, o);
+  }
+
+  /** Restores a session saved with `toState()`. */
+  static async restore(state: SessionState, o: Omit<ConnectOptions, 'server'> = {}): Promise<Session> {
+    if (state.version !== 1) throw new UsageError(`saved session has unknown version ${String(state.version)}; log in again`);
+    const api = new ApiClient({ baseUrl: state.server, token: state.token, ...(o.fetch ? { fetch: o.fetch } : {}), ...(o.userAgent ? { userAgent: o.userAgent } : {}) });
+    const bundle = await deserializeAccountBundle(fromBase64(state.bundleB64));
+    return new Session(api, state.user, bundle, state.sessionId, state.expiresAt, { ...o, server: state.server });
+  }
+
+  private static fromServerSession(api: ApiClient, s: RouteResponse<'loginFinish'>, bundle: AccountBundle, o: ConnectOptions): Session {
+    // [Note: the server cannot swap our keys] the public keys the server holds for us must be
+    // the ones derived from the bundle we just unwrapped; otherwise people sharing with us
+    // would seal to a key the server chose.
+    const mine = publicKeysOf(bundle);
+    if (!constantTimeEqual(fromBase64(s.user.x25519PublicKeyB64), mine.x25519) || !constantTimeEqual(fromBase64(s.user.ed25519PublicKeyB64), mine.ed25519)) {
+      throw new IntegrityError('-', `the server lists public keys for ${s.user.email} that are not this account's keys`);
+    }
+    api.token = s.token;
+    return new Session(api, s.user, bundle, s.sessionId, s.expiresAt, o);
+  }
+
+  toState(): SessionState {
+    if (!this.api.token) throw new UsageError('not logged in');
+    return {
+      version: 1, server: this.api.baseUrl, sessionId: this.sessionId, token: this.api.token, expiresAt: this.expiresAt,
+      user: this.user, bundleB64: toBase64(serializeAccountBundle(this.bundle)),
+    };
+  }
+
+  fingerprint(): Promise<string> {
+    return fingerprint(this.publicKeys);
+  }
+
+  me() {
+    return this.api.call('me');
+  }
+
+  async logout(): Promise<void> {
+    await this.api.call('logout');
+    this.api.token = undefined;
+  }
+
+  sessions() {
+    return this.api.call('listSessions');
+  }
+
+  revokeSession(sessionId: string) {
+    return this.api.call('revokeSession', { params: { sessionId } });
+  }
+
+  /** Changes the password: new OPAQUE record + the same keys re-wrapped. Other sessions end. */
+  async changePassword(newPassword: string): Promise<void> {
+    checkPassword(newPassword);
+    await opaque.ready;
+    const reg = opaque.client.startRegistration({ password: newPassword });
+    const { registrationResponseB64 } = await this.api.call('passwordChangeStart', { body: { registrationRequestB64: reg.registrationRequest } });
+    const { registrationRecord } = opaque.client.finishRegistration({
+      clientRegistrationState: reg.clientRegistrationState, registrationResponse: registrationResponseB64, password: newPassword,
+      ...(this.options.opaqueKeyStretching ? { keyStretching: this.options.opaqueKeyStretching } : {}),
+    });
+    const envelope = await rewrapAccountForPassword(this.bundle, newPassword, this.options.kdfParams ?? DEFAULT_KDF_PARAMS);
+    await this.api.call('passwordChangeFinish', { body: { registrationRecordB64: registrationRecord, passwordEnvelopeB64: toBase64(envelope) } });
+  }
+}

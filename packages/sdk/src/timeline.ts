@@ -1,0 +1,103 @@
+// [Note: the timeline is built on the client] The server sees no capture time, so it cannot
+// sort. The client pulls the change feed since its cursor, verifies and decrypts each item's
+// metadata, and keeps a local index that it sorts by capture time.
+import {
+  verifyManifest, checkBlob, unwrapFileKeyForLibrary, decryptMetadata, fromBase64, CryptoError, type FileMetadata,
+} from '@obscura/crypto';
+import type { LibraryChange } from '@obscura/protocol';
+import type { Library } from './library.ts';
+
+export interface TimelineEntry {
+  readonly fileId: string;
+  readonly state: 'active' | 'trashed';
+  readonly seq: number;
+  readonly uploader: { readonly id: string; readonly displayName: string };
+  readonly encryptedSize: number;
+  readonly uploadedAt: string;
+  readonly contentHash: string | null;
+  /** Decrypted metadata; absent when the item failed verification (see `problem`). */
+  readonly metadata?: FileMetadata;
+  /** Why the item was refused (tampered, key changed, ...). Shown, never hidden. */
+  readonly problem?: string;
+}
+
+export interface TimelineIndexJSON {
+  readonly version: 1;
+  readonly userId: string;
+  readonly since: number;
+  readonly entries: readonly TimelineEntry[];
+}
+
+export class TimelineIndex {
+  private readonly entries = new Map<string, TimelineEntry>();
+  since = 0;
+
+  constructor(readonly userId: string) {}
+
+  static fromJSON(json: TimelineIndexJSON): TimelineIndex {
+    const t = new TimelineIndex(json.userId);
+    t.since = json.since;
+    for (const e of json.entries) t.entries.set(e.fileId, e);
+    return t;
+  }
+
+  toJSON(): TimelineIndexJSON {
+    return { version: 1, userId: this.userId, since: this.since, entries: [...this.entries.values()] };
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(fileId: string): TimelineEntry | undefined {
+    return this.entries.get(fileId);
+  }
+
+  /** Newest first by capture time; trashed items only with `{ trashed: true }`. */
+  list(opts: { trashed?: boolean } = {}): TimelineEntry[] {
+    const want = opts.trashed ? 'trashed' : 'active';
+    return [...this.entries.values()]
+      .filter((e) => e.state === want)
+      .sort((a, b) => (b.metadata?.capturedAt ?? 0) - (a.metadata?.capturedAt ?? 0) || a.fileId.localeCompare(b.fileId));
+  }
+
+  /** Pulls every change since the cursor. Returns how many items changed. */
+  async sync(library: Library, opts: { pageSize?: number; onPage?: (n: number) => void } = {}): Promise<number> {
+    if (library.session.user.id !== this.userId) throw new Error('this timeline index belongs to another account');
+    let changed = 0;
+    for (;;) {
+      const page = await library.session.api.call('libraryChanges', { query: { since: this.since, limit: opts.pageSize ?? 1000 } });
+      for (const item of page.items) {
+        await this.apply(library, item);
+        changed++;
+      }
+      this.since = page.nextSince;
+      opts.onPage?.(changed);
+      if (!page.hasMore) return changed;
+    }
+  }
+
+  private async apply(library: Library, item: LibraryChange): Promise<void> {
+    if (item.state === 'deleted') {
+      this.entries.delete(item.fileId);
+      return;
+    }
+    const base = {
+      fileId: item.fileId, state: item.state, seq: item.seq, uploader: { id: item.uploader.id, displayName: item.uploader.displayName },
+      encryptedSize: item.encryptedSize, uploadedAt: item.createdAt, contentHash: item.contentHash,
+    };
+    const session = library.session;
+    try {
+      const signer = library.pins.signingKeyOf(session, item.uploader);
+      const manifest = await verifyManifest(fromBase64(item.manifestB64), fromBase64(item.signatureB64), signer, { fileId: item.fileId, uploaderId: item.uploader.id });
+      const fileKey = await unwrapFileKeyForLibrary(session.bundle.libraryKey, fromBase64(item.wrappedKeyB64), { fileId: item.fileId, ownerId: session.user.id });
+      const metadataCt = fromBase64(item.metadataB64);
+      await checkBlob(manifest, 'metadata', metadataCt);
+      const metadata = await decryptMetadata(fileKey, item.fileId, metadataCt);
+      this.entries.set(item.fileId, { ...base, metadata });
+    } catch (e) {
+      if (!(e instanceof CryptoError) && !(e instanceof Error && e.name === 'KeyChangedError')) throw e;
+      this.entries.set(item.fileId, { ...base, problem: `failed verification and was refused: ${(e as Error).message}` });
+    }
+  }
+}
