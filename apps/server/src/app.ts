@@ -1,0 +1,76 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { GiB } from '@obscura/protocol';
+import type { BlobStore } from './blob/blob-store.ts';
+import { installErrorHandling } from './http/errors.ts';
+import { handlers, type Services } from './http/handlers.ts';
+import { registerOpenApi } from './http/openapi.ts';
+import { registerRoutes } from './http/register.ts';
+import { systemClock, type Clock } from './ports/clock.ts';
+import { consoleLogger, type Logger } from './ports/logger.ts';
+import { systemRandom, type Random } from './ports/random.ts';
+import type { Database } from './repositories/index.ts';
+import { AuthService } from './services/auth.ts';
+import { FileAccess } from './services/file-access.ts';
+import { FileService } from './services/files.ts';
+import { LibraryService } from './services/library.ts';
+import { createOpaqueServer } from './services/opaque.ts';
+import { RateLimiter, type RateLimitPolicy } from './services/rate-limiter.ts';
+import { SessionService } from './services/sessions.ts';
+import { Sweeper } from './services/sweeper.ts';
+
+export interface AppDeps {
+  db: Database;
+  blobs: BlobStore;
+  opaqueServerSetup: string;
+  clock?: Clock;
+  random?: Random;
+  logger?: Logger;
+  defaultQuotaBytes?: number;
+  sessionTtlMs?: number;
+  /** Signup, login and recovery attempts per email and per client address. */
+  authRateLimit?: RateLimitPolicy;
+  trustProxy?: boolean;
+  publicUrl?: string;
+}
+
+export type ObscuraApp = FastifyInstance & { services: Services };
+
+export async function createServices(deps: AppDeps): Promise<Services> {
+  const clock = deps.clock ?? systemClock;
+  const random = deps.random ?? systemRandom;
+  const logger = deps.logger ?? consoleLogger;
+  const { db } = deps;
+  const sessions = new SessionService(db, clock, random, deps.sessionTtlMs ?? 30 * 24 * 3600_000);
+  const limiter = new RateLimiter(db.repos.rateLimits, clock, deps.authRateLimit ?? { limit: 10, windowMs: 60_000 });
+  const opaque = await createOpaqueServer(deps.opaqueServerSetup);
+  const auth = new AuthService(db, clock, random, opaque, sessions, limiter, deps.defaultQuotaBytes ?? 10 * GiB, deps.opaqueServerSetup);
+  const access = new FileAccess({
+    file: (id) => db.repos.files.find(id),
+    libraryItem: (userId, fileId) => db.repos.library.find(userId, fileId),
+  });
+  const files = new FileService(db, deps.blobs, clock, access, logger);
+  const library = new LibraryService(db, clock, files);
+  const sweeper = new Sweeper(db, clock, files, logger);
+  return { auth, sessions, files, library, sweeper };
+}
+
+/** The Fastify app without listening (tests use `app.inject()`); `startServer` listens. */
+export async function buildApp(deps: AppDeps): Promise<ObscuraApp> {
+  const logger = deps.logger ?? consoleLogger;
+  const services = await createServices(deps);
+  const app = Fastify({ logger: false, trustProxy: deps.trustProxy ?? false });
+
+  // One line per request: method, path (ids, no query string), status, time. Never bodies, headers or tokens.
+  app.addHook('onResponse', async (req, reply) => {
+    logger.info(`${req.method} ${req.url.split('?')[0]} ${reply.statusCode} ${Math.round(reply.elapsedTime)}ms`);
+  });
+  installErrorHandling(app, logger);
+  // Binary uploads reach the handler as a stream, never buffered whole.
+  app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
+
+  await registerOpenApi(app, deps.publicUrl);
+  registerRoutes(app, handlers(services), services.sessions);
+  app.decorate('services', services);
+  await app.ready();
+  return app as unknown as ObscuraApp;
+}

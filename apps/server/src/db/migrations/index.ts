@@ -1,0 +1,31 @@
+import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import * as m001 from './2026-11-26-001-initial.ts';
+
+/** Every migration, in order. Names sort by their date prefix. */
+export const migrations: Record<string, Migration> = {
+  '2026-11-26-001-initial': m001,
+};
+
+export function migrator(db: Kysely<any>): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+}
+
+function check(r: MigrationResultSet, what: string): void {
+  if (r.error) {
+    const failed = r.results?.find((x) => x.status === 'Error')?.migrationName;
+    throw new Error(`database migration ${what} failed${failed ? ` at ${failed}` : ''}: ${String((r.error as Error).message ?? r.error)}`);
+  }
+}
+
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  check(await migrator(db).migrateToLatest(), 'up');
+}
+
+export async function migrateDownAll(db: Kysely<any>): Promise<void> {
+  const m = migrator(db);
+  for (;;) {
+    const r = await m.migrateDown();
+    check(r, 'down');
+    if (!r.results || r.results.length === 0) return;
+  }
+}

@@ -1,0 +1,100 @@
+import type { ColumnType } from 'kysely';
+
+// [Note: driver types]
+// PostgreSQL returns bigint columns as strings and SQLite as numbers; both
+// return binary columns as Buffers. Rows typed here are raw; repositories
+// convert them once (dialect/convert.ts) and hand numbers and Uint8Arrays up.
+export type Big = ColumnType<number | string | bigint, number, number>;
+export type Bin = ColumnType<Uint8Array, Uint8Array, Uint8Array>;
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  display_name: string;
+  opaque_record: Bin;
+  x25519_public_key: Bin;
+  ed25519_public_key: Bin;
+  password_envelope: Bin;
+  recovery_envelope: Bin;
+  quota_bytes: Big;
+  used_bytes: Big;
+  library_seq: Big;
+  created_at: Big;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  user_agent: string | null;
+  created_at: Big;
+  last_seen_at: Big;
+  expires_at: Big;
+  revoked_at: ColumnType<number | string | bigint | null, number | null, number | null>;
+}
+
+export interface AuthAttemptsTable {
+  id: string;
+  kind: string;
+  user_id: string | null;
+  state: Bin;
+  expires_at: Big;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_start: Big;
+  count: Big;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface FilesTable {
+  id: string;
+  uploader_id: string;
+  quota_owner_id: string;
+  status: string;
+  block_count: number;
+  encrypted_size: Big;
+  charged_bytes: Big;
+  manifest: Bin;
+  signature: Bin;
+  metadata: Bin;
+  thumb_small_size: number;
+  thumb_large_size: number;
+  created_at: Big;
+  completed_at: ColumnType<number | string | bigint | null, number | null, number | null>;
+}
+
+export interface FileBlocksTable {
+  file_id: string;
+  idx: number;
+  size: number;
+  sha256: string;
+  stored_at: ColumnType<number | string | bigint | null, number | null, number | null>;
+}
+
+export interface LibraryItemsTable {
+  user_id: string;
+  file_id: string;
+  wrapped_key: ColumnType<Uint8Array | null, Uint8Array | null, Uint8Array | null>;
+  content_hash: string | null;
+  state: string;
+  change_seq: Big;
+  created_at: Big;
+  updated_at: Big;
+}
+
+export interface DB {
+  users: UsersTable;
+  sessions: SessionsTable;
+  auth_attempts: AuthAttemptsTable;
+  rate_limits: RateLimitsTable;
+  settings: SettingsTable;
+  files: FilesTable;
+  file_blocks: FileBlocksTable;
+  library_items: LibraryItemsTable;
+}

@@ -1,0 +1,67 @@
+import type { Readable } from 'node:stream';
+import { PROTOCOL_VERSION, type RouteBody, type RouteName, type RouteParams, type RouteQuery, type RouteResponse, type Routes } from '@obscura/protocol';
+import type { AuthContext, ClientInfo } from '../services/auth-context.ts';
+import type { AuthService } from '../services/auth.ts';
+import type { BinaryBody, FileService } from '../services/files.ts';
+import type { LibraryService } from '../services/library.ts';
+import type { SessionService } from '../services/sessions.ts';
+import type { Sweeper } from '../services/sweeper.ts';
+
+export interface Services {
+  auth: AuthService;
+  sessions: SessionService;
+  files: FileService;
+  library: LibraryService;
+  sweeper: Sweeper;
+}
+
+/** What a handler gets: validated params/query/body, the caller, and the raw body stream for binary uploads. */
+export interface Ctx<N extends RouteName> {
+  auth: Routes[N]['auth'] extends 'session' ? AuthContext : null;
+  params: RouteParams<N>;
+  query: RouteQuery<N>;
+  body: RouteBody<N>;
+  /** application/octet-stream body (routes with `binary: 'request'`). */
+  stream: Readable;
+  contentLength: number | undefined;
+  client: ClientInfo;
+}
+
+export type HandlerResult<N extends RouteName> = Routes[N] extends { binary: 'response' } ? BinaryBody : RouteResponse<N>;
+
+/** One handler per route-table entry: a missing entry is a type error here. */
+export type Handlers = { [N in RouteName]: (c: Ctx<N>) => Promise<HandlerResult<N>> };
+
+export function handlers(s: Services): Handlers {
+  return {
+    health: async () => ({ ok: true, protocolVersion: PROTOCOL_VERSION }),
+
+    signupStart: (c) => s.auth.signupStart(c.body, c.client),
+    signupFinish: (c) => s.auth.signupFinish(c.body, c.client),
+    loginStart: (c) => s.auth.loginStart(c.body, c.client),
+    loginFinish: (c) => s.auth.loginFinish(c.body, c.client),
+    logout: (c) => s.sessions.logout(c.auth),
+    passwordChangeStart: (c) => s.auth.passwordChangeStart(c.auth, c.body),
+    passwordChangeFinish: (c) => s.auth.passwordChangeFinish(c.auth, c.body),
+    recoveryStart: (c) => s.auth.recoveryStart(c.body, c.client),
+    recoveryFinish: (c) => s.auth.recoveryFinish(c.body, c.client),
+
+    me: (c) => s.auth.me(c.auth),
+    listSessions: (c) => s.sessions.list(c.auth),
+    revokeSession: (c) => s.sessions.revoke(c.auth, c.params.sessionId),
+
+    createFile: (c) => s.files.create(c.auth, c.body),
+    putBlock: (c) => s.files.putBlock(c.auth, c.params.fileId, c.params.index, c.stream, c.contentLength),
+    uploadStatus: (c) => s.files.getUploadStatus(c.auth, c.params.fileId),
+    completeFile: (c) => s.files.complete(c.auth, c.params.fileId),
+    getFile: (c) => s.files.info(c.auth, c.params.fileId),
+    getBlock: (c) => s.files.block(c.auth, c.params.fileId, c.params.index),
+    getThumbnail: (c) => s.files.thumbnail(c.auth, c.params.fileId, c.params.size),
+
+    libraryChanges: (c) => s.library.changes(c.auth, c.query.since, c.query.limit),
+    libraryLookup: (c) => s.library.lookup(c.auth, c.body.contentHashes),
+    libraryTrash: (c) => s.library.trash(c.auth, c.body.fileIds),
+    libraryRestore: (c) => s.library.restore(c.auth, c.body.fileIds),
+    libraryDelete: (c) => s.library.deleteForGood(c.auth, c.body.fileIds),
+  };
+}

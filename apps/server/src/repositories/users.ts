@@ -1,0 +1,105 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { fromBytes, toBytes, toNumber } from '../db/dialect/index.ts';
+
+export interface UserRow {
+  id: string;
+  email: string;
+  displayName: string;
+  opaqueRecord: Uint8Array;
+  x25519PublicKey: Uint8Array;
+  ed25519PublicKey: Uint8Array;
+  passwordEnvelope: Uint8Array;
+  recoveryEnvelope: Uint8Array;
+  quotaBytes: number;
+  usedBytes: number;
+  createdAt: number;
+}
+
+export interface NewUser {
+  id: string;
+  email: string;
+  displayName: string;
+  opaqueRecord: Uint8Array;
+  x25519PublicKey: Uint8Array;
+  ed25519PublicKey: Uint8Array;
+  passwordEnvelope: Uint8Array;
+  recoveryEnvelope: Uint8Array;
+  quotaBytes: number;
+  createdAt: number;
+}
+
+export class UsersRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  /** false when the email is taken. */
+  async insert(u: NewUser): Promise<boolean> {
+    const r = await this.db.insertInto('users').values({
+      id: u.id, email: u.email, display_name: u.displayName,
+      opaque_record: fromBytes(u.opaqueRecord), x25519_public_key: fromBytes(u.x25519PublicKey),
+      ed25519_public_key: fromBytes(u.ed25519PublicKey), password_envelope: fromBytes(u.passwordEnvelope),
+      recovery_envelope: fromBytes(u.recoveryEnvelope), quota_bytes: u.quotaBytes, used_bytes: 0,
+      library_seq: 0, created_at: u.createdAt,
+    }).onConflict((oc) => oc.column('email').doNothing()).executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  async findByEmail(email: string): Promise<UserRow | undefined> {
+    const r = await this.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+    return r && toUser(r);
+  }
+
+  async findById(id: string): Promise<UserRow | undefined> {
+    const r = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toUser(r);
+  }
+
+  async setPassword(id: string, opaqueRecord: Uint8Array, passwordEnvelope: Uint8Array): Promise<void> {
+    await this.db.updateTable('users')
+      .set({ opaque_record: fromBytes(opaqueRecord), password_envelope: fromBytes(passwordEnvelope) })
+      .where('id', '=', id).execute();
+  }
+
+  /**
+   * Adds `bytes` to the user's usage only if it stays within the quota, in one
+   * statement (atomic on both databases). Returns false when it would not fit.
+   */
+  async reserveBytes(id: string, bytes: number): Promise<boolean> {
+    const r = await this.db.updateTable('users')
+      .set({ used_bytes: sql`used_bytes + ${bytes}` })
+      .where('id', '=', id)
+      .where(sql<boolean>`used_bytes + ${bytes} <= quota_bytes`)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async releaseBytes(id: string, bytes: number): Promise<void> {
+    await this.db.updateTable('users')
+      .set({ used_bytes: sql`case when used_bytes >= ${bytes} then used_bytes - ${bytes} else 0 end` })
+      .where('id', '=', id).execute();
+  }
+
+  /** Advances the user's library change counter by `n`; returns the last value (n values are reserved). */
+  async advanceLibrarySeq(id: string, n: number): Promise<number> {
+    const r = await this.db.updateTable('users')
+      .set({ library_seq: sql`library_seq + ${n}` })
+      .where('id', '=', id)
+      .returning('library_seq')
+      .executeTakeFirstOrThrow();
+    return toNumber(r.library_seq);
+  }
+}
+
+function toUser(r: {
+  id: string; email: string; display_name: string; opaque_record: Uint8Array; x25519_public_key: Uint8Array;
+  ed25519_public_key: Uint8Array; password_envelope: Uint8Array; recovery_envelope: Uint8Array;
+  quota_bytes: number | string | bigint; used_bytes: number | string | bigint; created_at: number | string | bigint;
+}): UserRow {
+  return {
+    id: r.id, email: r.email, displayName: r.display_name,
+    opaqueRecord: toBytes(r.opaque_record), x25519PublicKey: toBytes(r.x25519_public_key),
+    ed25519PublicKey: toBytes(r.ed25519_public_key), passwordEnvelope: toBytes(r.password_envelope),
+    recoveryEnvelope: toBytes(r.recovery_envelope), quotaBytes: toNumber(r.quota_bytes),
+    usedBytes: toNumber(r.used_bytes), createdAt: toNumber(r.created_at),
+  };
+}

@@ -1,0 +1,62 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { buildApp, type ObscuraApp } from './app.ts';
+import { DiskBlobStore } from './blob/disk-blob-store.ts';
+import type { ServerConfig } from './config.ts';
+import { openDatabase } from './db/index.ts';
+import { systemClock, type Clock } from './ports/clock.ts';
+import { consoleLogger, type Logger } from './ports/logger.ts';
+import { generateOpaqueServerSetup } from './services/opaque.ts';
+import type { Database } from './repositories/index.ts';
+
+const SWEEP_EVERY_MS = 60 * 60_000;
+const OPAQUE_SETUP_KEY = 'opaque_server_setup';
+
+export interface RunningServer {
+  url: string;
+  app: ObscuraApp;
+  close(): Promise<void>;
+}
+
+/** The OPAQUE server setup: from config, else the one in the database, else a new one stored there (first writer wins). */
+async function opaqueSetup(db: Database, configured: string | undefined): Promise<string> {
+  if (configured) return configured;
+  return (await db.repos.settings.get(OPAQUE_SETUP_KEY))
+    ?? db.repos.settings.getOrInsert(OPAQUE_SETUP_KEY, await generateOpaqueServerSetup());
+}
+
+/** Opens storage (migrating it), builds the app and listens. */
+export async function startServer(config: ServerConfig, opts: { logger?: Logger; clock?: Clock } = {}): Promise<RunningServer> {
+  const logger = opts.logger ?? consoleLogger;
+  const dataDir = resolve(config.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const db = await openDatabase(config.databaseUrl
+    ? { kind: 'postgres', url: config.databaseUrl }
+    : { kind: 'sqlite', file: join(dataDir, 'obscura.db') });
+  try {
+    const app = await buildApp({
+      db, blobs: new DiskBlobStore(join(dataDir, 'blobs')), opaqueServerSetup: await opaqueSetup(db, config.opaqueServerSetup),
+      clock: opts.clock ?? systemClock, logger, defaultQuotaBytes: config.defaultQuotaBytes,
+      sessionTtlMs: config.sessionTtlDays * 24 * 3600_000,
+      authRateLimit: { limit: config.authRateLimitPerMinute, windowMs: 60_000 },
+      trustProxy: config.trustProxy, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    });
+    const sweep = () => app.services.sweeper.sweep().catch((e) => logger.error('sweeper failed', e));
+    await app.listen({ port: config.port, host: config.host });
+    void sweep();
+    const timer = setInterval(sweep, SWEEP_EVERY_MS);
+    timer.unref();
+    const addr = app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.port;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    logger.info(`obscura server listening on ${url} (${db.dialect}, data in ${dataDir})`);
+    return {
+      url, app,
+      close: async () => { clearInterval(timer); await app.close(); await db.close(); },
+    };
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+}

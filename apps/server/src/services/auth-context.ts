@@ -1,0 +1,11 @@
+/** Who is calling: set by the session check of routes with `auth: 'session'`. */
+export interface AuthContext {
+  userId: string;
+  sessionId: string;
+}
+
+/** What the server knows about the caller's connection (rate limits, session list). */
+export interface ClientInfo {
+  ip: string;
+  userAgent: string | null;
+}

@@ -1,0 +1,193 @@
+import { createHmac, createPublicKey, verify } from 'node:crypto';
+import type { Static } from '@sinclair/typebox';
+import {
+  recoverySignedMessage, type LoginFinishBody, type LoginStartBody, type LoginStartResponse, type Me,
+  type PasswordChangeFinishBody, type PasswordChangeStartBody, type RecoveryFinishBody, type RecoveryStartBody,
+  type RecoveryStartResponse, type RegistrationResponse, type Session, type SignupFinishBody, type SignupStartBody, type User,
+} from '@obscura/protocol';
+import { conflict, unauthorized } from '../errors.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Random } from '../ports/random.ts';
+import type { Database, Repos, UserRow } from '../repositories/index.ts';
+import type { AuthContext, ClientInfo } from './auth-context.ts';
+import { fromB64, fromB64Url, iso, normalizeEmail, toB64, toB64Url } from './encoding.ts';
+import type { OpaqueServer } from './opaque.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import type { SessionService } from './sessions.ts';
+
+const LOGIN_ATTEMPT_TTL_MS = 5 * 60_000;
+const RECOVERY_ATTEMPT_TTL_MS = 15 * 60_000;
+const CHALLENGE_BYTES = 32;
+/** Length of the stand-in recovery envelope returned for unknown emails. */
+const FAKE_ENVELOPE_BYTES = 160;
+const BAD_LOGIN = 'email or password is incorrect';
+const BAD_RECOVERY = 'recovery failed: the signature does not match this account, or the request expired; start again';
+
+type S<T extends import('@sinclair/typebox').TSchema> = Static<T>;
+
+export function toWireUser(u: UserRow): S<typeof User> {
+  return {
+    id: u.id, email: u.email, displayName: u.displayName,
+    x25519PublicKeyB64: toB64(u.x25519PublicKey), ed25519PublicKeyB64: toB64(u.ed25519PublicKey),
+  };
+}
+
+/** Accounts: OPAQUE signup/login, password change, recovery. */
+export class AuthService {
+  private readonly fakeKey: Buffer;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly opaque: OpaqueServer,
+    private readonly sessions: SessionService,
+    private readonly limiter: RateLimiter,
+    private readonly defaultQuotaBytes: number,
+    serverSecret: string,
+  ) {
+    this.fakeKey = createHmac('sha256', serverSecret).update('obscura fake recovery envelopes').digest();
+  }
+
+  private limit(action: string, email: string, client: ClientInfo): Promise<void> {
+    return this.limiter.check(action, [
+      { label: 'for this email', key: `email:${email}` },
+      { label: 'from this address', key: `ip:${client.ip}` },
+    ]);
+  }
+
+  private async sessionFor(r: Repos, user: UserRow, client: ClientInfo): Promise<S<typeof Session>> {
+    const s = await this.sessions.create(r, user.id, client.userAgent);
+    return {
+      sessionId: s.sessionId, token: s.token, expiresAt: iso(s.expiresAt),
+      user: toWireUser(user), passwordEnvelopeB64: toB64(user.passwordEnvelope),
+    };
+  }
+
+  async signupStart(body: S<typeof SignupStartBody>, client: ClientInfo): Promise<S<typeof RegistrationResponse>> {
+    const email = normalizeEmail(body.email);
+    await this.limit('signup', email, client);
+    if (await this.db.repos.users.findByEmail(email)) throw conflict('an account with this email already exists; log in instead');
+    return { registrationResponseB64: this.opaque.registrationResponse(email, body.registrationRequestB64) };
+  }
+
+  async signupFinish(body: S<typeof SignupFinishBody>, client: ClientInfo): Promise<S<typeof Session>> {
+    const email = normalizeEmail(body.email);
+    await this.limit('signup-finish', email, client);
+    return this.db.tx(async (r) => {
+      const user: UserRow = {
+        id: this.random.uuid(), email, displayName: body.displayName.trim(),
+        opaqueRecord: fromB64Url(body.registrationRecordB64),
+        x25519PublicKey: fromB64(body.x25519PublicKeyB64), ed25519PublicKey: fromB64(body.ed25519PublicKeyB64),
+        passwordEnvelope: fromB64(body.passwordEnvelopeB64), recoveryEnvelope: fromB64(body.recoveryEnvelopeB64),
+        quotaBytes: this.defaultQuotaBytes, usedBytes: 0, createdAt: this.clock.now(),
+      };
+      if (!(await r.users.insert(user))) throw conflict('an account with this email already exists; log in instead');
+      return this.sessionFor(r, user, client);
+    });
+  }
+
+  async loginStart(body: S<typeof LoginStartBody>, client: ClientInfo): Promise<S<typeof LoginStartResponse>> {
+    const email = normalizeEmail(body.email);
+    await this.limit('login', email, client);
+    const user = await this.db.repos.users.findByEmail(email);
+    // [Note: unknown emails] OPAQUE answers an unknown account with a fake but
+    // well-formed response and we store an attempt all the same, so the reply's
+    // shape and the work done do not tell whether the email has an account.
+    const { state, response } = this.opaque.startLogin(email, user ? toB64Url(user.opaqueRecord) : null, body.startLoginRequestB64);
+    const loginId = this.random.uuid();
+    await this.db.repos.attempts.insert({
+      id: loginId, kind: 'login', userId: user?.id ?? null, state: fromB64Url(state), expiresAt: this.clock.now() + LOGIN_ATTEMPT_TTL_MS,
+    });
+    return { loginId, loginResponseB64: response };
+  }
+
+  async loginFinish(body: S<typeof LoginFinishBody>, client: ClientInfo): Promise<S<typeof Session>> {
+    const attempt = await this.db.repos.attempts.take(body.loginId, 'login', this.clock.now());
+    if (!attempt) throw unauthorized('this login attempt expired or was already used; start again');
+    if (!attempt.userId || !this.opaque.finishLogin(toB64Url(attempt.state), body.finishLoginRequestB64)) throw unauthorized(BAD_LOGIN);
+    const userId = attempt.userId;
+    return this.db.tx(async (r) => {
+      const user = await r.users.findById(userId);
+      if (!user) throw unauthorized(BAD_LOGIN);
+      return this.sessionFor(r, user, client);
+    });
+  }
+
+  async me(auth: AuthContext): Promise<S<typeof Me>> {
+    const user = await this.db.repos.users.findById(auth.userId);
+    if (!user) throw unauthorized('this account no longer exists');
+    return { user: toWireUser(user), storage: { usedBytes: user.usedBytes, quotaBytes: user.quotaBytes } };
+  }
+
+  async passwordChangeStart(auth: AuthContext, body: S<typeof PasswordChangeStartBody>): Promise<S<typeof RegistrationResponse>> {
+    const user = await this.db.repos.users.findById(auth.userId);
+    if (!user) throw unauthorized('this account no longer exists');
+    return { registrationResponseB64: this.opaque.registrationResponse(user.email, body.registrationRequestB64) };
+  }
+
+  async passwordChangeFinish(auth: AuthContext, body: S<typeof PasswordChangeFinishBody>): Promise<{ ok: true }> {
+    await this.db.tx(async (r) => {
+      await r.users.setPassword(auth.userId, fromB64Url(body.registrationRecordB64), fromB64(body.passwordEnvelopeB64));
+      await r.sessions.revokeAll(auth.userId, this.clock.now(), auth.sessionId);
+    });
+    return { ok: true };
+  }
+
+  async recoveryStart(body: S<typeof RecoveryStartBody>, client: ClientInfo): Promise<S<typeof RecoveryStartResponse>> {
+    const email = normalizeEmail(body.email);
+    await this.limit('recovery', email, client);
+    const user = await this.db.repos.users.findByEmail(email);
+    const challenge = this.random.bytes(CHALLENGE_BYTES);
+    const recoveryId = this.random.uuid();
+    await this.db.repos.attempts.insert({
+      id: recoveryId, kind: 'recovery', userId: user?.id ?? null, state: challenge,
+      expiresAt: this.clock.now() + RECOVERY_ATTEMPT_TTL_MS,
+    });
+    return {
+      recoveryId,
+      // Unknown email: a stable stand-in, so repeated asks look like a real account's.
+      recoveryEnvelopeB64: toB64(user ? user.recoveryEnvelope : this.fakeEnvelope(email)),
+      challengeB64: toB64(challenge),
+      registrationResponseB64: this.opaque.registrationResponse(email, body.registrationRequestB64),
+    };
+  }
+
+  async recoveryFinish(body: S<typeof RecoveryFinishBody>, client: ClientInfo): Promise<S<typeof Session>> {
+    const attempt = await this.db.repos.attempts.take(body.recoveryId, 'recovery', this.clock.now());
+    if (!attempt?.userId) throw unauthorized(BAD_RECOVERY);
+    const userId = attempt.userId;
+    const user = await this.db.repos.users.findById(userId);
+    if (!user) throw unauthorized(BAD_RECOVERY);
+    const message = recoverySignedMessage({
+      challengeB64: toB64(attempt.state), registrationRecordB64: body.registrationRecordB64, passwordEnvelopeB64: body.passwordEnvelopeB64,
+    });
+    if (!verifyEd25519(user.ed25519PublicKey, message, fromB64(body.signatureB64))) throw unauthorized(BAD_RECOVERY);
+    return this.db.tx(async (r) => {
+      await r.users.setPassword(userId, fromB64Url(body.registrationRecordB64), fromB64(body.passwordEnvelopeB64));
+      await r.sessions.revokeAll(userId, this.clock.now());
+      const updated = await r.users.findById(userId);
+      if (!updated) throw unauthorized(BAD_RECOVERY);
+      return this.sessionFor(r, updated, client);
+    });
+  }
+
+  private fakeEnvelope(email: string): Uint8Array {
+    const out = Buffer.alloc(FAKE_ENVELOPE_BYTES);
+    for (let i = 0, off = 0; off < out.length; i++) {
+      off += createHmac('sha256', this.fakeKey).update(`${i}:${email}`).digest().copy(out, off);
+    }
+    return new Uint8Array(out);
+  }
+}
+
+/** Ed25519 verification (node:crypto) with a raw 32-byte public key. */
+export function verifyEd25519(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  if (publicKey.length !== 32 || signature.length !== 64) return false;
+  try {
+    const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey).toString('base64url') }, format: 'jwk' });
+    return verify(null, message, key, signature);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,203 @@
+import type { Readable } from 'node:stream';
+import type { Static } from '@sinclair/typebox';
+import type { BlockStored, CreateFileBody, FileInfo, UploadStatus } from '@obscura/protocol';
+import { AppError, badRequest, conflict, notFound, shortId } from '../errors.ts';
+import { BlobMismatchError, BlobTooLargeError, blobKeys, type BlobStore } from '../blob/blob-store.ts';
+import { isUniqueViolation } from '../db/dialect/index.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { Database, FileRow } from '../repositories/index.ts';
+import type { AuthContext } from './auth-context.ts';
+import { b64Bytes, fromB64, iso, toB64 } from './encoding.ts';
+import type { FileAccess } from './file-access.ts';
+import { chargedBytes, quotaExceeded } from './quota.ts';
+
+export interface BinaryBody { stream: Readable; size: number }
+
+const fileLabel = (id: string) => `file ${shortId(id)}`;
+
+/** Upload (create → blocks → complete) and download of encrypted files. */
+export class FileService {
+  constructor(
+    private readonly db: Database,
+    private readonly blobs: BlobStore,
+    private readonly clock: Clock,
+    private readonly access: FileAccess,
+    private readonly logger: Logger,
+  ) {}
+
+  private async uploadStatus(file: FileRow): Promise<Static<typeof UploadStatus>> {
+    return {
+      fileId: file.id, status: file.status, blockCount: file.blockCount,
+      storedBlocks: await this.db.repos.files.storedBlockIndexes(file.id),
+    };
+  }
+
+  async create(auth: AuthContext, body: Static<typeof CreateFileBody>): Promise<Static<typeof UploadStatus>> {
+    // Access: any account may upload into its own library; the quota decides how much.
+    if (body.blocks.length !== body.blockCount) {
+      throw badRequest(`blockCount is ${body.blockCount} but ${body.blocks.length} blocks were declared`);
+    }
+    const declaredTotal = body.blocks.reduce((n, b) => n + b.size, 0);
+    if (declaredTotal !== body.encryptedSize) {
+      throw badRequest(`encryptedSize is ${body.encryptedSize} but the declared blocks add up to ${declaredTotal} bytes`);
+    }
+    const fileId = body.fileId.toLowerCase();
+    const thumbSmallSize = b64Bytes(body.thumbnailSmallB64);
+    const thumbLargeSize = b64Bytes(body.thumbnailLargeB64);
+    const manifest = fromB64(body.manifestB64);
+    const metadata = fromB64(body.metadataB64);
+    const charge = chargedBytes({
+      encryptedSize: body.encryptedSize, thumbSmallSize, thumbLargeSize, metadataSize: metadata.length, manifestSize: manifest.length,
+    });
+    const now = this.clock.now();
+
+    // [Note: reserve before storing] quota is taken in the same transaction that
+    // records the file, before any byte reaches the blob store.
+    try {
+      await this.db.tx(async (r) => {
+        if (await r.files.exists(fileId)) throw conflict(`${fileLabel(fileId)} already exists; resume it or choose a new id`);
+        if (!(await r.users.reserveBytes(auth.userId, charge))) {
+          const u = await r.users.findById(auth.userId);
+          throw quotaExceeded(u?.usedBytes ?? 0, u?.quotaBytes ?? 0, charge);
+        }
+        await r.files.insert({
+          id: fileId, uploaderId: auth.userId, quotaOwnerId: auth.userId, status: 'pending', blockCount: body.blockCount,
+          encryptedSize: body.encryptedSize, chargedBytes: charge, manifest, signature: fromB64(body.signatureB64), metadata,
+          thumbSmallSize, thumbLargeSize, createdAt: now,
+        }, body.blocks);
+        // Not in the change feed until complete (seq 0); lookup already sees it so a backup can resume.
+        await r.library.insert({
+          userId: auth.userId, fileId, wrappedKey: fromB64(body.wrappedKeyB64), contentHash: body.contentHash,
+          state: 'active', changeSeq: 0, createdAt: now, updatedAt: now,
+        });
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw conflict(`${fileLabel(fileId)} already exists; resume it or choose a new id`);
+      throw e;
+    }
+
+    try {
+      await this.blobs.put(blobKeys.thumbnail(fileId, 'small'), fromB64(body.thumbnailSmallB64), { maxBytes: thumbSmallSize });
+      await this.blobs.put(blobKeys.thumbnail(fileId, 'large'), fromB64(body.thumbnailLargeB64), { maxBytes: thumbLargeSize });
+    } catch (e) {
+      await this.discardPending(fileId);
+      throw e;
+    }
+    return { fileId, status: 'pending', blockCount: body.blockCount, storedBlocks: [] };
+  }
+
+  async putBlock(auth: AuthContext, fileId: string, index: number, body: Readable, contentLength: number | undefined): Promise<Static<typeof BlockStored>> {
+    const file = await this.access.requireUploader(auth.userId, fileId);
+    if (file.status !== 'pending') throw conflict(`${fileLabel(file.id)} is already complete; its blocks cannot change`);
+    const block = await this.db.repos.files.block(file.id, index);
+    if (!block) throw badRequest(`block index ${index} is out of range: ${fileLabel(file.id)} has ${file.blockCount} blocks`);
+    const what = `block ${index} of ${fileLabel(file.id)}`;
+    if (contentLength !== undefined && contentLength > block.size) {
+      throw new AppError('payload-too-large', `${what}: ${contentLength} bytes sent, ${block.size} declared at creation`);
+    }
+    try {
+      await this.blobs.put(blobKeys.block(file.id, index), body, { maxBytes: block.size, expect: { size: block.size, sha256Hex: block.sha256Hex } });
+    } catch (e) {
+      if (e instanceof BlobTooLargeError) throw new AppError('payload-too-large', `${what}: more than the ${block.size} bytes declared at creation`);
+      if (e instanceof BlobMismatchError) {
+        throw new AppError('hash-mismatch', e.actual.size !== block.size
+          ? `${what}: ${e.actual.size} bytes received, ${block.size} declared at creation`
+          : `${what}: SHA-256 does not match the hash declared at creation`);
+      }
+      throw e;
+    }
+    // Idempotent: a re-sent block has the same bytes (same hash) and stays stored.
+    await this.db.repos.files.markBlockStored(file.id, index, this.clock.now());
+    return { index, size: block.size };
+  }
+
+  async getUploadStatus(auth: AuthContext, fileId: string): Promise<Static<typeof UploadStatus>> {
+    const file = await this.access.requireUploader(auth.userId, fileId);
+    return this.uploadStatus(file);
+  }
+
+  async complete(auth: AuthContext, fileId: string): Promise<Static<typeof UploadStatus>> {
+    const file = await this.access.requireUploader(auth.userId, fileId);
+    if (file.status === 'complete') return this.uploadStatus(file);
+    const stored = new Set(await this.db.repos.files.storedBlockIndexes(file.id));
+    const missing: number[] = [];
+    for (let i = 0; i < file.blockCount && missing.length < 10; i++) if (!stored.has(i)) missing.push(i);
+    if (missing.length > 0) {
+      throw conflict(`cannot complete ${fileLabel(file.id)}: ${file.blockCount - stored.size} of ${file.blockCount} blocks are missing (first missing: ${missing.join(', ')})`);
+    }
+    for (const size of ['small', 'large'] as const) {
+      if (!(await this.blobs.exists(blobKeys.thumbnail(file.id, size)))) {
+        throw conflict(`cannot complete ${fileLabel(file.id)}: its ${size} thumbnail is missing; create the file again`);
+      }
+    }
+    const now = this.clock.now();
+    await this.db.tx(async (r) => {
+      if (!(await r.files.markComplete(file.id, now))) return; // a concurrent complete won
+      const seq = await r.users.advanceLibrarySeq(auth.userId, 1);
+      await r.library.setSeq(auth.userId, file.id, seq, now);
+    });
+    return this.uploadStatus({ ...file, status: 'complete' });
+  }
+
+  async info(auth: AuthContext, fileId: string): Promise<Static<typeof FileInfo>> {
+    const { file, wrappedKey } = await this.access.requireRead(auth.userId, fileId);
+    const [blocks, uploader] = [await this.db.repos.files.blocks(file.id), await this.db.repos.users.findById(file.uploaderId)];
+    if (!uploader) throw notFound(`${fileLabel(file.id)}: its uploader no longer exists`);
+    return {
+      fileId: file.id, status: file.status, blockCount: file.blockCount,
+      blocks: blocks.map((b) => ({ size: b.size, sha256Hex: b.sha256Hex })),
+      encryptedSize: file.encryptedSize, manifestB64: toB64(file.manifest), signatureB64: toB64(file.signature),
+      metadataB64: toB64(file.metadata), thumbnailSmallSize: file.thumbSmallSize, thumbnailLargeSize: file.thumbLargeSize,
+      uploader: { id: uploader.id, displayName: uploader.displayName, ed25519PublicKeyB64: toB64(uploader.ed25519PublicKey) },
+      wrappedKeyB64: toB64(wrappedKey), createdAt: iso(file.createdAt),
+      completedAt: file.completedAt === null ? null : iso(file.completedAt),
+    };
+  }
+
+  async block(auth: AuthContext, fileId: string, index: number): Promise<BinaryBody> {
+    const { file } = await this.access.requireRead(auth.userId, fileId);
+    const block = await this.db.repos.files.block(file.id, index);
+    if (!block) throw notFound(`block ${index} of ${fileLabel(file.id)} not found: the file has ${file.blockCount} blocks`);
+    if (block.storedAt === null) throw notFound(`block ${index} of ${fileLabel(file.id)} has not been uploaded yet`);
+    return this.blob(blobKeys.block(file.id, index), `block ${index} of ${fileLabel(file.id)}`);
+  }
+
+  async thumbnail(auth: AuthContext, fileId: string, size: 'small' | 'large'): Promise<BinaryBody> {
+    const { file } = await this.access.requireRead(auth.userId, fileId);
+    return this.blob(blobKeys.thumbnail(file.id, size), `${size} thumbnail of ${fileLabel(file.id)}`);
+  }
+
+  private async blob(key: Parameters<BlobStore['get']>[0], what: string): Promise<BinaryBody> {
+    const b = await this.blobs.get(key);
+    if (!b) {
+      this.logger.error(`blob missing from the store: ${key}`);
+      throw notFound(`${what} is missing from storage`);
+    }
+    return b;
+  }
+
+  /** Removes a pending file entirely and refunds its quota (used when create fails half-way, and by the sweeper). */
+  async discardPending(fileId: string): Promise<boolean> {
+    const removed = await this.db.tx(async (r) => {
+      const f = await r.files.find(fileId);
+      if (!f || f.status !== 'pending') return null;
+      await r.library.deleteAllForFile(fileId);
+      await r.files.delete(fileId);
+      await r.users.releaseBytes(f.quotaOwnerId, f.chargedBytes);
+      return f;
+    });
+    if (!removed) return false;
+    await this.deleteBlobs(removed);
+    return true;
+  }
+
+  /** Deletes a file's ciphertext after its rows are gone (after commit: files cannot roll back). */
+  async deleteBlobs(file: Pick<FileRow, 'id' | 'blockCount'>): Promise<void> {
+    try {
+      await this.blobs.delete(blobKeys.allOfFile(file.id, file.blockCount));
+    } catch (e) {
+      this.logger.error(`could not delete the ciphertext of file ${file.id}; it is orphaned`, e);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+// Wire-level constants shared by the server and the SDK.
+
+/** Bumped when a request or response changes incompatibly. */
+export const PROTOCOL_VERSION = 1;
+
+export const KiB = 1024;
+export const MiB = 1024 * KiB;
+export const GiB = 1024 * MiB;
+
+/** Plaintext bytes per block of a chunked file (the last block may be shorter). */
+export const BLOCK_PLAINTEXT_MAX = 4 * MiB;
+/** One block's ciphertext: a format version byte + plaintext + 16-byte authentication tag. */
+export const BLOCK_CIPHERTEXT_MAX = 1 + BLOCK_PLAINTEXT_MAX + 16;
+/** Largest original a client may upload. */
+export const FILE_PLAINTEXT_MAX = 64 * GiB;
+/** Enough blocks for a 64 GiB file. */
+export const MAX_BLOCKS_PER_FILE = Math.ceil(FILE_PLAINTEXT_MAX / BLOCK_PLAINTEXT_MAX);
+/** Each encrypted thumbnail (small and large) is at most this many bytes. */
+export const THUMBNAIL_CIPHERTEXT_MAX = 2 * MiB;
+/** Encrypted metadata (capture time, name, place, camera...) per file. */
+export const METADATA_CIPHERTEXT_MAX = 64 * KiB;
+/** Signed manifest: holds one 32-byte hash per block plus a small header. */
+export const MANIFEST_MAX = 1 * MiB;
+/** Uploader's signature over the manifest (Ed25519 is 64 bytes; room for a version prefix). */
+export const SIGNATURE_MAX = 256;
+/** A file key wrapped for a library or an album. */
+export const WRAPPED_KEY_MAX = 1 * KiB;
+/** Password- and recovery-key-encrypted copies of the account's private keys. */
+export const ENVELOPE_MAX = 16 * KiB;
+/** OPAQUE protocol messages (base64url strings from @serenity-kit/opaque). */
+export const OPAQUE_MESSAGE_MAX = 4 * KiB;
+/** OPAQUE registration record size for @serenity-kit/opaque 1.1 (ristretto255, SHA-512). */
+export const OPAQUE_REGISTRATION_RECORD_BYTES = 192;
+/** Raw X25519 / Ed25519 public keys. */
+export const PUBLIC_KEY_BYTES = 32;
+/** How many ids or hashes one batch request may carry. */
+export const BATCH_MAX = 1000;
+/** Change feed page size. */
+export const CHANGES_LIMIT_DEFAULT = 500;
+export const CHANGES_LIMIT_MAX = 1000;
+/** JSON body limit of the create-file request (inline thumbnails + block list). */
+export const CREATE_FILE_BODY_MAX = 12 * MiB;
+/** Pending uploads older than this are swept. */
+export const PENDING_UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
+/** Session tokens: this many random bytes, base64url, sent as `Authorization: Bearer <token>`. */
+export const SESSION_TOKEN_BYTES = 32;

@@ -1,0 +1,47 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+export const ERROR_CODES = [
+  'bad-request',
+  'unauthorized',
+  'forbidden',
+  'not-found',
+  'conflict',
+  'quota-exceeded',
+  'payload-too-large',
+  'rate-limited',
+  'hash-mismatch',
+  'unsupported-media-type',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** HTTP status of each error code (one place, used by the server and to interpret responses). */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  'bad-request': 400,
+  unauthorized: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'quota-exceeded': 413,
+  'payload-too-large': 413,
+  'rate-limited': 429,
+  'hash-mismatch': 400,
+  'unsupported-media-type': 415,
+  internal: 500,
+};
+
+export const ErrorCodeSchema = Type.Union(ERROR_CODES.map((c) => Type.Literal(c)));
+
+/** Every non-2xx response has this body. `message` is written for people and shown as is. */
+export const ErrorResponse = Type.Object(
+  { error: Type.Object({ code: ErrorCodeSchema, message: Type.String() }) },
+  { $id: 'ErrorResponse' },
+);
+export type ErrorResponse = Static<typeof ErrorResponse>;
+
+export function isErrorResponse(x: unknown): x is ErrorResponse {
+  if (typeof x !== 'object' || x === null) return false;
+  const e = (x as { error?: unknown }).error;
+  return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string'
+    && typeof (e as { message?: unknown }).message === 'string';
+}

@@ -1,0 +1,81 @@
+import type { Static, TSchema } from '@sinclair/typebox';
+import { CREATE_FILE_BODY_MAX } from './constants.ts';
+import * as S from './schemas.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type RouteAuth = 'none' | 'session';
+
+/** One entry of the route table. */
+export interface RouteDef {
+  method: HttpMethod;
+  /** Fastify style, `:param` segments. */
+  path: string;
+  auth: RouteAuth;
+  summary: string;
+  tag: 'auth' | 'account' | 'files' | 'library' | 'meta';
+  params?: TSchema;
+  query?: TSchema;
+  /** JSON body schema (absent for `binary: 'request'`, whose body is application/octet-stream). */
+  body?: TSchema;
+  /** JSON response (absent for `binary: 'response'`, which answers application/octet-stream). */
+  response?: TSchema;
+  binary?: 'request' | 'response';
+  /** Largest accepted JSON body, when larger than the server default (1 MiB). */
+  bodyLimit?: number;
+}
+
+// [Note: one route table]
+// The server registers its handlers FROM this table (so its validation and the
+// OpenAPI document come from here) and the SDK calls routes by name with types
+// derived from the same schemas. Adding an entry without a server handler is a
+// type error in the server and a failing test.
+export const routes = {
+  health: { method: 'GET', path: '/api/health', auth: 'none', tag: 'meta', summary: 'Liveness and protocol version', response: S.Health },
+
+  signupStart: { method: 'POST', path: '/api/auth/signup/start', auth: 'none', tag: 'auth', summary: 'OPAQUE registration, step 1', body: S.SignupStartBody, response: S.RegistrationResponse },
+  signupFinish: { method: 'POST', path: '/api/auth/signup/finish', auth: 'none', tag: 'auth', summary: 'OPAQUE registration, step 2: creates the account and a session', body: S.SignupFinishBody, response: S.Session },
+  loginStart: { method: 'POST', path: '/api/auth/login/start', auth: 'none', tag: 'auth', summary: 'OPAQUE login, step 1', body: S.LoginStartBody, response: S.LoginStartResponse },
+  loginFinish: { method: 'POST', path: '/api/auth/login/finish', auth: 'none', tag: 'auth', summary: 'OPAQUE login, step 2: returns a session and the password envelope', body: S.LoginFinishBody, response: S.Session },
+  logout: { method: 'POST', path: '/api/auth/logout', auth: 'session', tag: 'auth', summary: 'End the current session', response: S.Ok },
+  passwordChangeStart: { method: 'POST', path: '/api/auth/password/start', auth: 'session', tag: 'auth', summary: 'Change password, step 1 (OPAQUE registration)', body: S.PasswordChangeStartBody, response: S.RegistrationResponse },
+  passwordChangeFinish: { method: 'POST', path: '/api/auth/password/finish', auth: 'session', tag: 'auth', summary: 'Change password, step 2: ends every other session', body: S.PasswordChangeFinishBody, response: S.Ok },
+  recoveryStart: { method: 'POST', path: '/api/auth/recovery/start', auth: 'none', tag: 'auth', summary: 'Account recovery, step 1: recovery envelope + challenge', body: S.RecoveryStartBody, response: S.RecoveryStartResponse },
+  recoveryFinish: { method: 'POST', path: '/api/auth/recovery/finish', auth: 'none', tag: 'auth', summary: 'Account recovery, step 2: signed challenge sets a new password; ends all sessions', body: S.RecoveryFinishBody, response: S.Session },
+
+  me: { method: 'GET', path: '/api/me', auth: 'session', tag: 'account', summary: 'The current user, quota and usage', response: S.Me },
+  listSessions: { method: 'GET', path: '/api/sessions', auth: 'session', tag: 'account', summary: 'Active sessions of the current user', response: S.SessionList },
+  revokeSession: { method: 'DELETE', path: '/api/sessions/:sessionId', auth: 'session', tag: 'account', summary: 'Revoke one of my sessions', params: S.SessionIdParams, response: S.Ok },
+
+  createFile: { method: 'POST', path: '/api/files', auth: 'session', tag: 'files', summary: 'Declare an encrypted file; reserves quota; the file stays pending until complete', body: S.CreateFileBody, response: S.UploadStatus, bodyLimit: CREATE_FILE_BODY_MAX },
+  putBlock: { method: 'PUT', path: '/api/files/:fileId/blocks/:index', auth: 'session', tag: 'files', summary: 'Upload one ciphertext block (application/octet-stream); idempotent', params: S.BlockParams, response: S.BlockStored, binary: 'request' },
+  uploadStatus: { method: 'GET', path: '/api/files/:fileId/upload', auth: 'session', tag: 'files', summary: 'Which blocks are stored (to resume an upload)', params: S.FileIdParams, response: S.UploadStatus },
+  completeFile: { method: 'POST', path: '/api/files/:fileId/complete', auth: 'session', tag: 'files', summary: 'Mark an upload complete once every block is stored', params: S.FileIdParams, response: S.UploadStatus },
+  getFile: { method: 'GET', path: '/api/files/:fileId', auth: 'session', tag: 'files', summary: 'Everything needed to download and verify a file', params: S.FileIdParams, response: S.FileInfo },
+  getBlock: { method: 'GET', path: '/api/files/:fileId/blocks/:index', auth: 'session', tag: 'files', summary: 'One ciphertext block (application/octet-stream)', params: S.BlockParams, binary: 'response' },
+  getThumbnail: { method: 'GET', path: '/api/files/:fileId/thumbnails/:size', auth: 'session', tag: 'files', summary: 'Encrypted thumbnail (application/octet-stream)', params: S.ThumbnailParams, binary: 'response' },
+
+  libraryChanges: { method: 'GET', path: '/api/library/changes', auth: 'session', tag: 'library', summary: 'Library change feed since a cursor, paged', query: S.LibraryChangesQuery, response: S.LibraryChanges },
+  libraryLookup: { method: 'POST', path: '/api/library/lookup', auth: 'session', tag: 'library', summary: 'Which keyed content hashes are already in my library (pending included)', body: S.LookupBody, response: S.LookupResult },
+  libraryTrash: { method: 'POST', path: '/api/library/trash', auth: 'session', tag: 'library', summary: 'Move files to the trash', body: S.FileIdsBody, response: S.ChangedCount },
+  libraryRestore: { method: 'POST', path: '/api/library/restore', auth: 'session', tag: 'library', summary: 'Restore files from the trash', body: S.FileIdsBody, response: S.ChangedCount },
+  libraryDelete: { method: 'POST', path: '/api/library/delete', auth: 'session', tag: 'library', summary: 'Delete files for good; frees quota once no one references the ciphertext', body: S.FileIdsBody, response: S.ChangedCount },
+} as const satisfies Record<string, RouteDef>;
+
+export type Routes = typeof routes;
+export type RouteName = keyof Routes;
+
+type StaticOf<R, K extends string> = R extends { [P in K]: infer T extends TSchema } ? Static<T> : undefined;
+export type RouteParams<N extends RouteName> = StaticOf<Routes[N], 'params'>;
+export type RouteQuery<N extends RouteName> = StaticOf<Routes[N], 'query'>;
+export type RouteBody<N extends RouteName> = StaticOf<Routes[N], 'body'>;
+/** JSON response type; `undefined` for binary responses. */
+export type RouteResponse<N extends RouteName> = StaticOf<Routes[N], 'response'>;
+
+/** Fill `:param` segments of a route path (values are URI-encoded). */
+export function routePath(name: RouteName, params: Record<string, string | number> = {}): string {
+  return routes[name].path.replace(/:([A-Za-z]+)/g, (_, key: string) => {
+    const v = params[key];
+    if (v === undefined) throw new Error(`route ${name}: missing path parameter "${key}"`);
+    return encodeURIComponent(String(v));
+  });
+}
