@@ -1,0 +1,102 @@
+// obscura — command dispatch. `main(argv, ctx)` is pure of process globals so tests
+// run commands in-process; `runCli()` wires it to the real process.
+import { getEventListeners } from 'node:events';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { GLOBAL_OPTIONS, type Command, type CommandArgs } from './command.ts';
+import { findCommand } from './commands/index.ts';
+import { createContext, type CliContext } from './context.ts';
+import { EXIT_INTERRUPTED, EXIT_USAGE, UsageError } from './errors.ts';
+import { commandHelp, mainHelp, PRODUCT_COMMANDS } from './help.ts';
+import { reportError } from './output.ts';
+
+export async function main(argv: readonly string[], ctx: CliContext = createContext()): Promise<number> {
+  try {
+    const [first, ...rest] = argv;
+    if (first === undefined) {
+      ctx.stderr.write(mainHelp());
+      return EXIT_USAGE;
+    }
+    if (first === '--help' || first === '-h') {
+      ctx.stdout.write(mainHelp());
+      return 0;
+    }
+    if (first.startsWith('-')) throw new UsageError(`unknown option ${first}; see obscura --help`);
+    const cmd = findCommand(first);
+    if (!cmd) {
+      if (PRODUCT_COMMANDS.includes(first)) throw new UsageError(`${first} is not available in this build yet; see obscura --help`);
+      throw new UsageError(`unknown command ${first}; see obscura --help`);
+    }
+    const args = parseCommandArgs(cmd, rest);
+    if (args.values.help === true) {
+      ctx.stdout.write(commandHelp(cmd));
+      return 0;
+    }
+    ctx.quiet = args.values.quiet === true;
+    return (await cmd.run(ctx, args)) ?? 0;
+  } catch (err) {
+    return reportError(ctx, err);
+  }
+}
+
+export function parseCommandArgs(cmd: Command, argv: readonly string[]): CommandArgs {
+  const options: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [name, o] of Object.entries({ ...cmd.options, ...GLOBAL_OPTIONS })) {
+    options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
+  }
+  const pos = cmd.positionals ?? { name: '', min: 0, max: 0 };
+  let parsed: CommandArgs;
+  try {
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true }) as CommandArgs;
+  } catch (err) {
+    throw new UsageError(describeParseError(cmd, err));
+  }
+  if (parsed.values.help === true) return parsed;
+  const n = parsed.positionals.length;
+  if (n > pos.max) {
+    throw new UsageError(pos.max === 0
+      ? `${cmd.name} takes no arguments (got ${JSON.stringify(parsed.positionals[0])}); see obscura ${cmd.name} --help`
+      : `too many arguments for ${cmd.name}; see obscura ${cmd.name} --help`);
+  }
+  if (n < pos.min) throw new UsageError(`${cmd.name} needs ${pos.name}; see obscura ${cmd.name} --help`);
+  return parsed;
+}
+
+/** node:util parseArgs messages are long; turn them into one actionable line. */
+function describeParseError(cmd: Command, err: unknown): string {
+  const code = (err as { code?: string }).code;
+  const message = (err as Error).message ?? String(err);
+  const quoted = /'([^']+)'/.exec(message)?.[1];
+  const see = `see obscura ${cmd.name} --help`;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${quoted ?? message} for ${cmd.name}; ${see}`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const flag = quoted?.split(' ')[0] ?? 'an option';
+    return /argument missing/.test(message) ? `option ${flag} needs a value; ${see}` : `option ${flag} does not take a value; ${see}`;
+  }
+  return `${message.split('\n')[0]}; ${see}`;
+}
+
+/**
+ * Runs the CLI on the real process. Ctrl-C/SIGTERM abort ctx.signal for commands that
+ * listen to it (serve: graceful close); for the others, and on a second Ctrl-C, the
+ * process exits 130 at once.
+ */
+export async function runCli(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted || getEventListeners(controller.signal, 'abort').length === 0) process.exit(EXIT_INTERRUPTED);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    process.exitCode = await main(argv, createContext({ signal: controller.signal }));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) await runCli();

@@ -1,0 +1,65 @@
+// Human and machine output, and the one place errors become text + exit code.
+import type { CliContext, OutStream } from './context.ts';
+import { CliError, EXIT_FAILURE } from './errors.ts';
+
+/** 1536 → "1.5 KiB" (binary units, one decimal below 10, none above). */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n) || n < 0) return '?';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  if (i === 0) return `${n} B`;
+  return `${v < 10 ? v.toFixed(1) : Math.round(v).toString()} ${units[i]}`;
+}
+
+/** Seconds → "42s", "3m05s", "1h02m". */
+export function formatDurationS(s: number): string {
+  if (!Number.isFinite(s) || s < 0) return '?';
+  const t = Math.round(s);
+  if (t < 60) return `${t}s`;
+  if (t < 3600) return `${Math.floor(t / 60)}m${String(t % 60).padStart(2, '0')}s`;
+  return `${Math.floor(t / 3600)}h${String(Math.floor((t % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+export interface Column<T> {
+  header: string;
+  value: (row: T) => string;
+  align?: 'left' | 'right';
+}
+
+/** A plain aligned table (two spaces between columns, no borders), header first. */
+export function formatTable<T>(columns: readonly Column<T>[], rows: readonly T[]): string {
+  const cells = rows.map((r) => columns.map((c) => c.value(r)));
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => row[i]!.length)));
+  const line = (vals: string[]) =>
+    vals.map((v, i) => (columns[i]!.align === 'right' ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(columns.map((c) => c.header)), ...cells.map(line)].join('\n') + '\n';
+}
+
+export function printTable<T>(out: OutStream, columns: readonly Column<T>[], rows: readonly T[]): void {
+  out.write(formatTable(columns, rows));
+}
+
+/**
+ * [Note: --json output] One JSON document on stdout, two-space indented, keys in the
+ * order the command documents them; nothing else is written to stdout in --json mode
+ * (progress and warnings go to stderr), so scripts can pipe it to jq.
+ */
+export function printJson(out: OutStream, value: unknown): void {
+  out.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Prints an error as ONE line "obscura: <message>" on stderr and returns the exit code.
+ * Known errors (CliError) exit with their code; anything else exits 1, with the stack
+ * only when OBSCURA_DEBUG=1.
+ */
+export function reportError(ctx: Pick<CliContext, 'stderr' | 'env'>, err: unknown): number {
+  const debug = ctx.env.OBSCURA_DEBUG === '1';
+  const message = err instanceof Error ? err.message : String(err);
+  const firstLine = (message.split('\n')[0] ?? '').trim() || (err instanceof Error ? err.name : 'unknown error');
+  ctx.stderr.write(`obscura: ${firstLine}\n`);
+  if (debug && err instanceof Error && err.stack) ctx.stderr.write(`${err.stack}\n`);
+  return err instanceof CliError ? err.exitCode : EXIT_FAILURE;
+}

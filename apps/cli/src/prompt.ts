@@ -1,0 +1,63 @@
+// Password prompts: OBSCURA_PASSWORD for scripts, otherwise a no-echo prompt on a TTY.
+import type { CliContext } from './context.ts';
+import { CliError, EXIT_INTERRUPTED } from './errors.ts';
+
+export interface PasswordPromptOptions {
+  /** Text before the cursor, e.g. "Password: ". */
+  prompt?: string;
+  /** Ask twice and require both to match (signup, passwd). */
+  confirm?: boolean;
+  /** Environment variable that supplies the password non-interactively. */
+  envVar?: string;
+}
+
+/**
+ * Returns the password from `OBSCURA_PASSWORD` (or opts.envVar) when set, else asks on
+ * the terminal without echo. Refuses clearly when there is neither.
+ * [Note: no echo] We put stdin in raw mode and read key by key, so the password is never
+ * echoed nor kept in a readline history; the prompt and newline go to stderr so stdout
+ * stays clean for --json.
+ */
+export async function readPassword(ctx: CliContext, opts: PasswordPromptOptions = {}): Promise<string> {
+  const envVar = opts.envVar ?? 'OBSCURA_PASSWORD';
+  const fromEnv = ctx.env[envVar];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  if (!ctx.stdin.isTTY || typeof ctx.stdin.setRawMode !== 'function') {
+    throw new CliError(`no terminal to ask for the password; set ${envVar} or run in a terminal`);
+  }
+  const first = await readHidden(ctx, opts.prompt ?? 'Password: ');
+  if (first === '') throw new CliError('the password cannot be empty');
+  if (opts.confirm) {
+    const again = await readHidden(ctx, 'Repeat password: ');
+    if (again !== first) throw new CliError('the two passwords do not match');
+  }
+  return first;
+}
+
+function readHidden(ctx: CliContext, prompt: string): Promise<string> {
+  const { stdin, stderr } = ctx;
+  stderr.write(prompt);
+  return new Promise((resolve, reject) => {
+    let value = '';
+    const done = (err: Error | null) => {
+      stdin.removeListener('data', onData);
+      stdin.setRawMode?.(false);
+      stdin.pause();
+      stderr.write('\n');
+      if (err) reject(err);
+      else resolve(value);
+    };
+    const onData = (chunk: Buffer | string) => {
+      for (const ch of typeof chunk === 'string' ? chunk : chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n' || ch === '\u0004') return done(null);
+        if (ch === '\u0003') return done(new CliError('cancelled', EXIT_INTERRUPTED));
+        if (ch === '\u007f' || ch === '\b') value = [...value].slice(0, -1).join('');
+        else if (ch === '\u0015') value = ''; // Ctrl-U clears the line
+        else if (ch >= ' ') value += ch;
+      }
+    };
+    stdin.setRawMode?.(true);
+    stdin.on('data', onData);
+    stdin.resume();
+  });
+}
