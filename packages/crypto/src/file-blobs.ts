@@ -36,6 +36,11 @@ export interface FileMetadata {
   readonly cameraModel?: string;
   readonly gps?: { readonly latitude: number; readonly longitude: number; readonly altitude?: number };
   readonly description?: string;
+  /**
+   * SHA-256 of the original, lowercase hex. Lets anyone the photo is shared with compute
+   * their own keyed content hash when saving it to their library, without downloading it.
+   */
+  readonly contentSha256Hex?: string;
 }
 
 const NONCE = 12;
@@ -109,7 +114,9 @@ export function validateFileMetadata(value: unknown, what = 'file metadata'): Fi
     cameraMake: str('cameraMake', true),
     cameraModel: str('cameraModel', true),
     description: str('description', true),
+    contentSha256Hex: str('contentSha256Hex', true),
   };
+  if (optional.contentSha256Hex !== undefined && !/^[0-9a-f]{64}$/.test(optional.contentSha256Hex as string)) bad('contentSha256Hex');
   if (v.gps !== undefined) {
     const g = v.gps as Record<string, unknown>;
     if (typeof g !== 'object' || g === null) bad('gps');

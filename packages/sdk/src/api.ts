@@ -5,7 +5,9 @@ import {
 } from '@obscura/protocol';
 import { ApiError } from './errors.ts';
 
-type Need<K extends string, T> = [T] extends [undefined] ? { [P in K]?: undefined } : { [P in K]: T };
+type Need<K extends string, T> = [T] extends [undefined]
+  ? { [P in K]?: undefined }
+  : {} extends T ? { [P in K]?: T } : { [P in K]: T };
 export type CallInput<N extends RouteName> = Need<'params', RouteParams<N>> & Need<'query', RouteQuery<N>> & Need<'body', RouteBody<N>>;
 
 export interface ApiClientOptions {

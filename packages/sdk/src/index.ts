@@ -4,7 +4,9 @@ export { ApiError, IntegrityError, UsageError } from './errors.ts';
 export { Session, type ConnectOptions, type SessionState, type KeyStretching } from './session.ts';
 export { KeyPins, KeyChangedError } from './keys.ts';
 export {
-  Library, type Thumbnailer, type Thumbnails, type UploadOptions, type UploadProgress, type UploadResult, type OpenedPhoto,
+  Library, type ContentDigest, type PhotoKeys, type Thumbnailer, type Thumbnails, type UploadOptions, type UploadProgress, type UploadResult, type OpenedPhoto,
 } from './library.ts';
 export { TimelineIndex, type TimelineEntry, type TimelineIndexJSON } from './timeline.ts';
 export * from './media/index.ts';
+export { Albums, type AlbumView, type AlbumPhoto, type BrokenAlbumPhoto, type MemberView, type InvitationView, type ShareOptions } from './albums.ts';
+export { fingerprintOf, type PersonKeys } from './keys.ts';

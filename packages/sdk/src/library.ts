@@ -2,9 +2,9 @@
 // verification, thumbnails, trash/restore/delete. Every plaintext byte stays in this process.
 import {
   encryptFile, encryptMetadata, encryptThumbnail, decryptMetadata, decryptThumbnail, decryptFile,
-  signManifest, verifyManifest, checkBlob, wrapFileKeyForLibrary, unwrapFileKeyForLibrary, newFileKey,
-  contentHash, sha256Stream, toBase64, fromBase64, toHex, CryptoError,
-  type FileKey, type FileMetadata, type Manifest, type BlockHasher, type ThumbnailSize,
+  signManifest, verifyManifest, checkBlob, wrapFileKeyForLibrary, unwrapFileKeyForLibrary, wrapFileKeyForAlbum, newFileKey,
+  contentHash, sha256Stream, toBase64, fromBase64, toHex, fromHex, CryptoError,
+  type FileKey, type FileMetadata, type Manifest, type BlockHasher, type ThumbnailSize, type AlbumEpochKey,
 } from '@obscura/crypto';
 import type { FileInfo, LookupResult } from '@obscura/protocol';
 import { detectKind, readMediaMetadata, type KindInfo, type RandomAccessSource } from './media/index.ts';
@@ -34,20 +34,32 @@ export interface UploadOptions {
   /** Blocks in flight at once (memory ≈ concurrency × 4 MiB). Default 3. */
   readonly concurrency?: number;
   readonly hasher?: BlockHasher;
-  /** Keyed content hash already computed (e.g. from a backup cache). */
-  readonly contentHash?: string;
+  /** Digest already computed (e.g. from a backup cache). */
+  readonly digest?: ContentDigest;
+  /** Upload straight into this album (its current epoch key) instead of my library. */
+  readonly album?: AlbumEpochKey;
+}
+
+/** SHA-256 of the original, and this account's keyed hash of it (for duplicate detection). */
+export interface ContentDigest {
+  readonly sha256Hex: string;
+  readonly contentHash: string;
 }
 
 export type UploadResult =
   | { readonly status: 'uploaded' | 'resumed' | 'duplicate'; readonly fileId: string; readonly name: string; readonly contentHash: string }
   | { readonly status: 'skipped'; readonly name: string; readonly reason: string };
 
-export interface OpenedPhoto {
+/** What it takes to download and verify a photo's content. */
+export interface PhotoKeys {
   readonly fileId: string;
-  readonly info: FileInfo;
   readonly manifest: Manifest;
-  readonly metadata: FileMetadata;
   readonly fileKey: FileKey;
+}
+
+export interface OpenedPhoto extends PhotoKeys {
+  readonly info: FileInfo;
+  readonly metadata: FileMetadata;
   /** Whose key signed it (verified). */
   readonly uploader: { readonly id: string; readonly displayName: string };
 }
@@ -79,8 +91,8 @@ export class Library {
     return this.session.api;
   }
 
-  /** Keyed content hash of a file (equal only within this account). */
-  async contentHashOf(source: RandomAccessSource, onBytes?: (n: number) => void): Promise<string> {
+  /** SHA-256 and keyed content hash of a file (the keyed hash is equal only within this account). */
+  async digestOf(source: RandomAccessSource, onBytes?: (n: number) => void): Promise<ContentDigest> {
     const counted = async function* (it: AsyncIterable<Uint8Array>) {
       let n = 0;
       for await (const c of it) {
@@ -89,7 +101,13 @@ export class Library {
         yield c;
       }
     };
-    return contentHash(this.session.bundle.contentHashKey, await sha256Stream(counted(source.stream())));
+    const digest = await sha256Stream(counted(source.stream()));
+    return { sha256Hex: toHex(digest), contentHash: await contentHash(this.session.bundle.contentHashKey, digest) };
+  }
+
+  /** This account's keyed hash of a SHA-256 given as hex (e.g. from a shared photo's metadata). */
+  async keyedHashOf(sha256Hex: string): Promise<string> {
+    return contentHash(this.session.bundle.contentHashKey, fromHex(sha256Hex));
   }
 
   /** Which of these keyed hashes are already in my library (pending uploads included). */
@@ -113,8 +131,11 @@ export class Library {
     if (kind.kind === 'other') return { status: 'skipped', name: source.name, reason: kind.reason };
     const progress = (phase: UploadProgress['phase'], bytesDone: number) =>
       opts.onProgress?.({ name: source.name, phase, bytesDone, bytesTotal: source.size });
-    const hash = opts.contentHash ?? (await this.contentHashOf(source, (n) => progress('hashing', n)));
-    const existing = (await this.lookup([hash])).get(hash);
+    const digest = opts.digest ?? (await this.digestOf(source, (n) => progress('hashing', n)));
+    const hash = digest.contentHash;
+    // [Note: dedupe is per library] an album upload goes to the album owner's storage, so
+    // it is never matched against (or resumed from) my own library.
+    const existing = opts.album ? undefined : (await this.lookup([hash])).get(hash);
     if (existing?.status === 'complete') {
       progress('done', source.size);
       return { status: 'duplicate', fileId: existing.fileId, name: source.name, contentHash: hash };
@@ -123,7 +144,7 @@ export class Library {
       const resumed = await this.resume(existing.fileId, source, opts, progress);
       if (resumed) return { status: 'resumed', fileId: existing.fileId, name: source.name, contentHash: hash };
     }
-    const { fileId, fileKey } = await this.create(source, kind, hash, opts, progress);
+    const { fileId, fileKey } = await this.create(source, kind, digest, opts, progress);
     await this.sendBlocks(fileId, fileKey, source, new Set(), opts, progress);
     await this.api.call('completeFile', { params: { fileId } });
     progress('done', source.size);
@@ -131,7 +152,7 @@ export class Library {
   }
 
   private async create(
-    source: RandomAccessSource, kind: KindInfo & { kind: 'photo' | 'video' }, hash: string, opts: UploadOptions,
+    source: RandomAccessSource, kind: KindInfo & { kind: 'photo' | 'video' }, digest: ContentDigest, opts: UploadOptions,
     progress: (phase: UploadProgress['phase'], n: number) => void,
   ): Promise<{ fileId: string; fileKey: FileKey }> {
     const { session } = this;
@@ -158,6 +179,7 @@ export class Library {
       ...(media.durationMs !== undefined ? { durationMs: media.durationMs } : {}),
       ...(media.cameraMake ? { cameraMake: media.cameraMake } : {}), ...(media.cameraModel ? { cameraModel: media.cameraModel } : {}),
       ...(media.gps ? { gps: media.gps } : {}),
+      contentSha256Hex: digest.sha256Hex,
     };
     const metadataCt = await encryptMetadata(fileKey, fileId, metadata);
     const smallCt = await encryptThumbnail(fileKey, fileId, 'small', thumbs.small);
@@ -166,13 +188,16 @@ export class Library {
       fileId, uploaderId: session.user.id, blockHashes: blocks.map((b) => b.hash), plaintextSize: source.size,
       thumbnailHashes: { small: await sha256(smallCt), large: await sha256(largeCt) }, metadataHash: await sha256(metadataCt),
     });
-    const wrapped = await wrapFileKeyForLibrary(session.bundle.libraryKey, fileKey, { fileId, ownerId: session.user.id });
+    const wrapped = opts.album
+      ? await wrapFileKeyForAlbum(opts.album, fileKey, { fileId })
+      : await wrapFileKeyForLibrary(session.bundle.libraryKey, fileKey, { fileId, ownerId: session.user.id });
     await this.api.call('createFile', {
       body: {
         fileId, blockCount: blocks.length, blocks: blocks.map(({ size, sha256Hex }) => ({ size, sha256Hex })),
         encryptedSize: blocks.reduce((a, b) => a + b.size, 0),
         manifestB64: toBase64(manifest), signatureB64: toBase64(signature), metadataB64: toBase64(metadataCt),
-        thumbnailSmallB64: toBase64(smallCt), thumbnailLargeB64: toBase64(largeCt), wrappedKeyB64: toBase64(wrapped), contentHash: hash,
+        thumbnailSmallB64: toBase64(smallCt), thumbnailLargeB64: toBase64(largeCt), wrappedKeyB64: toBase64(wrapped), contentHash: digest.contentHash,
+        ...(opts.album ? { album: { albumId: opts.album.albumId, epoch: opts.album.epoch } } : {}),
       },
     });
     return { fileId, fileKey };
@@ -244,7 +269,7 @@ export class Library {
   }
 
   /** The original's bytes, verified block by block against the signed manifest. */
-  async *download(photo: OpenedPhoto, opts: { prefetch?: number } = {}): AsyncGenerator<Uint8Array> {
+  async *download(photo: PhotoKeys, opts: { prefetch?: number } = {}): AsyncGenerator<Uint8Array> {
     const { fileId } = photo;
     const api = this.api;
     const count = photo.manifest.blockHashes.length;
@@ -274,7 +299,7 @@ export class Library {
     }
   }
 
-  async thumbnail(photo: OpenedPhoto, size: ThumbnailSize): Promise<Uint8Array> {
+  async thumbnail(photo: PhotoKeys, size: ThumbnailSize): Promise<Uint8Array> {
     const ct = await this.api.download('getThumbnail', { fileId: photo.fileId, size });
     return verifying(photo.fileId, async () => {
       await checkBlob(photo.manifest, size === 'small' ? 'thumbnail-small' : 'thumbnail-large', ct);

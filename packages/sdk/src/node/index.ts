@@ -4,7 +4,8 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, utimes, writeFile } f
 import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import { createParallelHasher, type ParallelHasher } from '@obscura/crypto/node';
 import { ApiError } from '../errors.ts';
-import { Library, type Thumbnailer, type UploadProgress, type UploadResult } from '../library.ts';
+import { Library, type ContentDigest, type Thumbnailer, type UploadProgress, type UploadResult } from '../library.ts';
+import type { AlbumEpochKey } from '@obscura/crypto';
 import type { KeyPins } from '../keys.ts';
 import type { Session } from '../session.ts';
 import { detectKind } from '../media/index.ts';
@@ -27,13 +28,14 @@ export const nodeThumbnailer: Thumbnailer = (source, kind, durationMs) =>
   makeThumbnails(source, kind, durationMs !== undefined ? { durationMs } : {});
 
 /** Uploads one file from disk. */
-export async function uploadPath(library: Library, path: string, opts: { onProgress?: (p: UploadProgress) => void; contentHash?: string; thumbnailer?: Thumbnailer } = {}): Promise<UploadResult> {
+export async function uploadPath(library: Library, path: string, opts: { onProgress?: (p: UploadProgress) => void; digest?: ContentDigest; thumbnailer?: Thumbnailer; album?: AlbumEpochKey } = {}): Promise<UploadResult> {
   const source = await openFileSource(path);
   try {
     return await library.upload(source, {
       thumbnailer: opts.thumbnailer ?? nodeThumbnailer,
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-      ...(opts.contentHash ? { contentHash: opts.contentHash } : {}),
+      ...(opts.digest ? { digest: opts.digest } : {}),
+      ...(opts.album ? { album: opts.album } : {}),
     });
   } finally {
     await source.close();
@@ -61,21 +63,21 @@ export async function listFiles(root: string): Promise<string[]> {
 
 /** Local cache of keyed hashes by path, size and mtime, so an unchanged file is not re-read. */
 interface BackupCache {
-  version: 1;
+  version: 2;
   userId: string;
-  files: Record<string, { size: number; mtimeMs: number; contentHash: string }>;
+  files: Record<string, { size: number; mtimeMs: number; digest: ContentDigest }>;
 }
 
 async function readCache(path: string | undefined, userId: string): Promise<BackupCache> {
   if (path) {
     try {
       const c = JSON.parse(await readFile(path, 'utf8')) as BackupCache;
-      if (c.version === 1 && c.userId === userId && c.files && typeof c.files === 'object') return c;
+      if (c.version === 2 && c.userId === userId && c.files && typeof c.files === 'object') return c;
     } catch {
       // absent or unreadable: start afresh (it is only a cache)
     }
   }
-  return { version: 1, userId, files: {} };
+  return { version: 2, userId, files: {} };
 }
 
 async function writeAtomic(path: string, text: string): Promise<void> {
@@ -125,7 +127,7 @@ export async function backup(library: Library, root: string, opts: BackupOptions
   const report: BackupReport = { scanned: files.length, uploaded: [], resumed: [], alreadyBackedUp: 0, skipped: [], failed: [] };
 
   // 1. what each file is, and its keyed hash (from the cache when the file is unchanged)
-  const candidates: { path: string; hash: string }[] = [];
+  const candidates: { path: string; digest: ContentDigest }[] = [];
   for (const path of files) {
     const rel = relative(root, path).split(sep).join('/');
     try {
@@ -138,13 +140,13 @@ export async function backup(library: Library, root: string, opts: BackupOptions
           continue;
         }
         const cached = cache.files[rel];
-        let hash = cached && cached.size === source.size && cached.mtimeMs === source.lastModified ? cached.contentHash : undefined;
-        if (!hash) {
-          hash = await library.contentHashOf(source, (n) =>
+        let digest = cached && cached.size === source.size && cached.mtimeMs === source.lastModified ? cached.digest : undefined;
+        if (!digest) {
+          digest = await library.digestOf(source, (n) =>
             emit({ type: 'progress', path: rel, progress: { name: source.name, phase: 'hashing', bytesDone: n, bytesTotal: source.size } }));
-          cache.files[rel] = { size: source.size, mtimeMs: source.lastModified, contentHash: hash };
+          cache.files[rel] = { size: source.size, mtimeMs: source.lastModified, digest };
         }
-        candidates.push({ path: rel, hash });
+        candidates.push({ path: rel, digest });
       } finally {
         await source.close();
       }
@@ -156,18 +158,19 @@ export async function backup(library: Library, root: string, opts: BackupOptions
   if (opts.cachePath) await writeAtomic(opts.cachePath, JSON.stringify(cache));
 
   // 2. one batched question to the server: which of these do I already have?
-  const present = await library.lookup(candidates.map((c) => c.hash));
+  const present = await library.lookup(candidates.map((c) => c.digest.contentHash));
   const seen = new Set<string>();
   for (const c of candidates) {
-    const match = present.get(c.hash);
-    if (match?.status === 'complete' || seen.has(c.hash)) {
+    const hash = c.digest.contentHash;
+    const match = present.get(hash);
+    if (match?.status === 'complete' || seen.has(hash)) {
       report.alreadyBackedUp++;
       continue;
     }
-    seen.add(c.hash);
+    seen.add(hash);
     try {
       const result = await uploadPath(library, join(root, c.path), {
-        contentHash: c.hash,
+        digest: c.digest,
         ...(opts.thumbnailer ? { thumbnailer: opts.thumbnailer } : {}),
         onProgress: (progress) => emit({ type: 'progress', path: c.path, progress }),
       });
