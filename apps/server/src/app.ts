@@ -8,7 +8,9 @@ import { registerRoutes } from './http/register.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import { consoleLogger, type Logger } from './ports/logger.ts';
 import { systemRandom, type Random } from './ports/random.ts';
+import type { Mailer } from './ports/mailer.ts';
 import type { Database } from './repositories/index.ts';
+import { AlbumService } from './services/albums.ts';
 import { AuthService } from './services/auth.ts';
 import { FileAccess } from './services/file-access.ts';
 import { FileService } from './services/files.ts';
@@ -31,7 +33,14 @@ export interface AppDeps {
   authRateLimit?: RateLimitPolicy;
   trustProxy?: boolean;
   publicUrl?: string;
+  /** Invitation mails (outbox folder or SMTP); without one, mails are only logged. */
+  mailer?: Mailer;
 }
+
+/** Used when no mailer is given: says in the log that a mail was not delivered. */
+const logOnlyMailer = (logger: Logger): Mailer => ({
+  send: async (m) => { logger.info(`mail: ${m.kind} for ${m.to} not sent (no mailer configured)`); },
+});
 
 export type ObscuraApp = FastifyInstance & { services: Services };
 
@@ -47,11 +56,13 @@ export async function createServices(deps: AppDeps): Promise<Services> {
   const access = new FileAccess({
     file: (id) => db.repos.files.find(id),
     libraryItem: (userId, fileId) => db.repos.library.find(userId, fileId),
+    albumGrants: (userId, fileId) => db.repos.albums.readGrants(userId, fileId),
   });
   const files = new FileService(db, deps.blobs, clock, access, logger);
-  const library = new LibraryService(db, clock, files);
+  const library = new LibraryService(db, clock, files, access);
+  const albums = new AlbumService(db, clock, random, files, access, deps.mailer ?? logOnlyMailer(logger), logger, deps.publicUrl);
   const sweeper = new Sweeper(db, clock, files, logger);
-  return { auth, sessions, files, library, sweeper };
+  return { auth, sessions, files, library, albums, sweeper };
 }
 
 /** The Fastify app without listening (tests use `app.inject()`); `startServer` listens. */

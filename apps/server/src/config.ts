@@ -15,6 +15,9 @@ export interface ServerConfig {
   authRateLimitPerMinute: number;
   /** Trust X-Forwarded-For (behind a reverse proxy). */
   trustProxy: boolean;
+  /** smtp://user:pass@host:587 sends mail by SMTP; unset writes `.eml` files into `${dataDir}/outbox`. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
 }
 
 function int(env: Record<string, string | undefined>, name: string, dflt: number, min: number): number {
@@ -42,5 +45,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: env.PUBLIC_URL || undefined,
     authRateLimitPerMinute: int(env, 'AUTH_RATE_LIMIT_PER_MINUTE', 10, 1),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    smtpUrl: smtpUrl(env.SMTP_URL),
+    mailFrom: env.MAIL_FROM || 'Obscura <no-reply@localhost>',
   };
+}
+
+function smtpUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^smtps?:\/\/[^/]+/.test(raw)) throw new Error(`SMTP_URL must look like smtp://user:pass@host:587 or smtps://host:465, got "${raw.split('@').pop()}"`);
+  return raw;
 }

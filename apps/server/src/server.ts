@@ -6,6 +6,8 @@ import type { ServerConfig } from './config.ts';
 import { openDatabase } from './db/index.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import { consoleLogger, type Logger } from './ports/logger.ts';
+import { OutboxMailer, SmtpMailer } from './ports/mailer.ts';
+import { systemRandom } from './ports/random.ts';
 import { generateOpaqueServerSetup } from './services/opaque.ts';
 import type { Database } from './repositories/index.ts';
 
@@ -33,10 +35,15 @@ export async function startServer(config: ServerConfig, opts: { logger?: Logger;
   const db = await openDatabase(config.databaseUrl
     ? { kind: 'postgres', url: config.databaseUrl }
     : { kind: 'sqlite', file: join(dataDir, 'obscura.db') });
+  const clock = opts.clock ?? systemClock;
+  const mailer = config.smtpUrl
+    ? new SmtpMailer(config.smtpUrl, config.mailFrom, logger)
+    : new OutboxMailer(join(dataDir, 'outbox'), config.mailFrom, clock, systemRandom, logger);
   try {
     const app = await buildApp({
+      mailer,
       db, blobs: new DiskBlobStore(join(dataDir, 'blobs')), opaqueServerSetup: await opaqueSetup(db, config.opaqueServerSetup),
-      clock: opts.clock ?? systemClock, logger, defaultQuotaBytes: config.defaultQuotaBytes,
+      clock, logger, defaultQuotaBytes: config.defaultQuotaBytes,
       sessionTtlMs: config.sessionTtlDays * 24 * 3600_000,
       authRateLimit: { limit: config.authRateLimitPerMinute, windowMs: 60_000 },
       trustProxy: config.trustProxy, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),

@@ -10,6 +10,7 @@ import { DiskBlobStore } from '../src/blob/disk-blob-store.ts';
 import { openDatabase } from '../src/db/index.ts';
 import { ManualClock } from '../src/ports/clock.ts';
 import { MemoryLogger } from '../src/ports/logger.ts';
+import type { Mail, Mailer } from '../src/ports/mailer.ts';
 import { Database } from '../src/repositories/index.ts';
 import { migrateToLatest } from '../src/db/migrations/index.ts';
 import type { DialectName } from '../src/db/dialect/index.ts';
@@ -33,7 +34,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function makeTestApp(opts: { quotaBytes?: number; rateLimit?: RateLimitPolicy; sessionTtlMs?: number; dialect?: DialectName } = {}): Promise<TestApp> {
+export async function makeTestApp(opts: { quotaBytes?: number; rateLimit?: RateLimitPolicy; sessionTtlMs?: number; dialect?: DialectName; mailer?: Mailer; publicUrl?: string } = {}): Promise<TestApp> {
   const dir = await mkdtemp(join(tmpdir(), 'obscura-server-'));
   let closeDb: () => Promise<void>;
   let db: Database;
@@ -54,6 +55,8 @@ export async function makeTestApp(opts: { quotaBytes?: number; rateLimit?: RateL
     defaultQuotaBytes: opts.quotaBytes ?? 1024 * 1024 * 1024,
     authRateLimit: opts.rateLimit ?? { limit: 1000, windowMs: 60_000 },
     ...(opts.sessionTtlMs ? { sessionTtlMs: opts.sessionTtlMs } : {}),
+    ...(opts.mailer ? { mailer: opts.mailer } : {}),
+    ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
   });
   return {
     app, clock, logger, db, blobs, dir,
@@ -180,4 +183,10 @@ export async function uploadFile(app: ObscuraApp, token: string, f: FakeFile = f
   const done = await call(app, 'completeFile', { token, params: { fileId: f.body.fileId } });
   if (done.statusCode !== 200) throw new Error(`completeFile ${done.statusCode}: ${done.body}`);
   return f;
+}
+
+/** Keeps mails in memory (tests). */
+export class MemoryMailer implements Mailer {
+  readonly sent: Mail[] = [];
+  async send(mail: Mail): Promise<void> { this.sent.push(mail); }
 }

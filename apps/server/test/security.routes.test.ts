@@ -5,7 +5,8 @@ import { BLOCK_CIPHERTEXT_MAX, routePath, routes, type RouteName } from '@obscur
 import { call, fakeFile, makeTestApp, putBlock, signup, uploadFile, type TestApp } from './helpers.ts';
 
 const names = Object.keys(routes) as RouteName[];
-const sampleParams = { fileId: '3b241101-e2bb-4255-8caf-4136c566a962', index: 0, size: 'small', sessionId: '3b241101-e2bb-4255-8caf-4136c566a962' };
+const sampleParams = { fileId: '3b241101-e2bb-4255-8caf-4136c566a962', index: 0, size: 'small', sessionId: '3b241101-e2bb-4255-8caf-4136c566a962',
+  albumId: '3b241101-e2bb-4255-8caf-4136c566a962', userId: '3b241101-e2bb-4255-8caf-4136c566a962', invitationId: '3b241101-e2bb-4255-8caf-4136c566a962' };
 
 describe('access control', () => {
   let t: TestApp;
@@ -103,21 +104,25 @@ describe('bad input never causes a 5xx', () => {
 
   test('fuzz: random bodies and params on every route stay below 500', async () => {
     const garbage = (): unknown => {
-      const pick = randomBytes(1)[0]! % 8;
+      const pick = randomBytes(1)[0]! % 9;
       switch (pick) {
         case 0: return randomBytes(40).toString('base64');
         case 1: return { fileIds: [randomBytes(8).toString('hex')] };
         case 2: return { email: 'a@b.c', registrationRequestB64: randomBytes(30).toString('base64url'), startLoginRequestB64: randomBytes(96).toString('base64url') };
         case 3: return [1, 2, 3];
         case 4: return { contentHashes: ['0'.repeat(64)], fileIds: ['3b241101-e2bb-4255-8caf-4136c566a962'] };
+        case 7: return { epoch: 1, metadataB64: 'AAAA', items: [{ fileId: '3b241101-e2bb-4255-8caf-4136c566a962', wrappedKeyB64: 'AAAA', contentHash: '0'.repeat(64) }], emails: ['nobody@example.org'], rotation: { epoch: 2, metadataB64: 'AAAA', sealedKeys: [{ userId: '3b241101-e2bb-4255-8caf-4136c566a962', sealedB64: 'AAAA' }] }, invites: [{ userId: '3b241101-e2bb-4255-8caf-4136c566a962', role: 'editor', sealedKeys: [{ epoch: 1, sealedB64: 'AAAA' }] }], albumId: '3b241101-e2bb-4255-8caf-4136c566a962', sealedKeyB64: 'AAAA', role: 'viewer' };
         case 5: return { loginId: '3b241101-e2bb-4255-8caf-4136c566a962', finishLoginRequestB64: 'AAAA', recoveryId: '3b241101-e2bb-4255-8caf-4136c566a962', signatureB64: randomBytes(64).toString('base64'), registrationRecordB64: randomBytes(192).toString('base64url'), passwordEnvelopeB64: 'AAAA' };
         case 6: return null;
+        case 8:
         default: return { nested: { deep: randomBytes(4).toString('hex') }, n: -1e308 };
       }
     };
     const params = () => ({
       fileId: randomBytes(1)[0]! % 2 ? '3b241101-e2bb-4255-8caf-4136c566a962' : `../${randomBytes(3).toString('hex')}`,
       index: randomBytes(1)[0]! % 2 ? -1 : 99999999, size: randomBytes(1)[0]! % 2 ? 'small' : 'huge', sessionId: 'x%00y',
+      albumId: randomBytes(1)[0]! % 2 ? '3b241101-e2bb-4255-8caf-4136c566a962' : 'x%00y', userId: randomBytes(4).toString('hex'),
+      invitationId: randomBytes(1)[0]! % 2 ? '3b241101-e2bb-4255-8caf-4136c566a962' : '..',
     });
     // Logging out or changing the password would end the fuzzing session early.
     const fuzzed = names.filter((n) => n !== 'logout' && n !== 'passwordChangeFinish');

@@ -82,9 +82,10 @@ describe('file access', () => {
   const item = (state: LibraryItemRow['state']): LibraryItemRow => ({
     userId: 'alice', fileId: 'f1', wrappedKey: state === 'deleted' ? null : new Uint8Array([7]), contentHash: null, state, changeSeq: 1, createdAt: 0, updatedAt: 0,
   });
-  const port = (state: LibraryItemRow['state'] | null): FileAccessPort => ({
+  const port = (state: LibraryItemRow['state'] | null, albums: Record<string, { albumId: string; epoch: number; wrappedKey: Uint8Array }[]> = {}): FileAccessPort => ({
     file: async (id) => (id === 'f1' ? file : undefined),
     libraryItem: async (userId, fileId) => (state && userId === 'alice' && fileId === 'f1' ? item(state) : undefined),
+    albumGrants: async (userId, fileId) => (fileId === 'f1' ? albums[userId] ?? [] : []),
   });
 
   test('readable through an active or trashed library item, with the wrapped key', async () => {
@@ -97,6 +98,18 @@ describe('file access', () => {
     assert.equal(await new FileAccess(port(null)).canRead('alice', 'f1'), null);
     assert.equal(await new FileAccess(port('deleted')).canRead('alice', 'f1'), null);
     await assert.rejects(new FileAccess(port('active')).requireRead('bob', 'f1'), (e: AppError) => e.code === 'not-found' && /file f1…/.test(e.message));
+  });
+  test('album grants: an active member reads with the album key; the library key wins unless an album is asked for', async () => {
+    const grants = { bob: [{ albumId: 'a1', epoch: 2, wrappedKey: new Uint8Array([9]) }], alice: [{ albumId: 'a1', epoch: 1, wrappedKey: new Uint8Array([8]) }] };
+    const a = new FileAccess(port('active', grants));
+    const bob = await a.canRead('bob', 'f1');
+    assert.deepEqual(bob && [bob.via, bob.albumId, bob.epoch, [...bob.wrappedKey]], ['album', 'a1', 2, [9]]);
+    const alice = await a.canRead('alice', 'f1');
+    assert.deepEqual(alice && [alice.via, alice.albumId, alice.epoch], ['library', null, null]);
+    const viaAlbum = await a.canRead('alice', 'f1', 'a1');
+    assert.deepEqual(viaAlbum && [viaAlbum.via, viaAlbum.epoch], ['album', 1]);
+    assert.equal(await a.canRead('bob', 'f1', 'other-album'), null);
+    assert.equal(await a.canRead('carol', 'f1'), null);
   });
   test('only the uploader may upload blocks', async () => {
     const a = new FileAccess(port('active'));

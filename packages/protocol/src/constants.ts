@@ -44,3 +44,19 @@ export const CREATE_FILE_BODY_MAX = 12 * MiB;
 export const PENDING_UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
 /** Session tokens: this many random bytes, base64url, sent as `Authorization: Bearer <token>`. */
 export const SESSION_TOKEN_BYTES = 32;
+
+// ---------------------------------------------------------------- albums and sharing
+
+/** An album is shared with at most this many people (pending + active members, the owner excluded). */
+export const ALBUM_MEMBERS_MAX = 100;
+/** Emails per user lookup and invitations per share request. */
+export const SHARE_BATCH_MAX = 100;
+/** Encrypted album metadata (name, cover, ...). */
+export const ALBUM_METADATA_CIPHERTEXT_MAX = 64 * KiB;
+/** An album epoch key sealed to one member's X25519 public key. */
+export const SEALED_KEY_MAX = 1 * KiB;
+/** An invitation message sealed end-to-end to the invitee. */
+export const INVITE_MESSAGE_SEALED_MAX = 16 * KiB;
+/** Opt-in plaintext for the invitation email only (never stored). */
+export const INVITE_EMAIL_ALBUM_NAME_MAX = 200;
+export const INVITE_EMAIL_MESSAGE_MAX = 2000;

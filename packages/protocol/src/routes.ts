@@ -12,7 +12,7 @@ export interface RouteDef {
   path: string;
   auth: RouteAuth;
   summary: string;
-  tag: 'auth' | 'account' | 'files' | 'library' | 'meta';
+  tag: 'auth' | 'account' | 'files' | 'library' | 'albums' | 'invitations' | 'users' | 'meta';
   params?: TSchema;
   query?: TSchema;
   /** JSON body schema (absent for `binary: 'request'`, whose body is application/octet-stream). */
@@ -50,7 +50,7 @@ export const routes = {
   putBlock: { method: 'PUT', path: '/api/files/:fileId/blocks/:index', auth: 'session', tag: 'files', summary: 'Upload one ciphertext block (application/octet-stream); idempotent', params: S.BlockParams, response: S.BlockStored, binary: 'request' },
   uploadStatus: { method: 'GET', path: '/api/files/:fileId/upload', auth: 'session', tag: 'files', summary: 'Which blocks are stored (to resume an upload)', params: S.FileIdParams, response: S.UploadStatus },
   completeFile: { method: 'POST', path: '/api/files/:fileId/complete', auth: 'session', tag: 'files', summary: 'Mark an upload complete once every block is stored', params: S.FileIdParams, response: S.UploadStatus },
-  getFile: { method: 'GET', path: '/api/files/:fileId', auth: 'session', tag: 'files', summary: 'Everything needed to download and verify a file', params: S.FileIdParams, response: S.FileInfo },
+  getFile: { method: 'GET', path: '/api/files/:fileId', auth: 'session', tag: 'files', summary: 'Everything needed to download and verify a file (optional albumId chooses the album key)', params: S.FileIdParams, query: S.GetFileQuery, response: S.FileInfo },
   getBlock: { method: 'GET', path: '/api/files/:fileId/blocks/:index', auth: 'session', tag: 'files', summary: 'One ciphertext block (application/octet-stream)', params: S.BlockParams, binary: 'response' },
   getThumbnail: { method: 'GET', path: '/api/files/:fileId/thumbnails/:size', auth: 'session', tag: 'files', summary: 'Encrypted thumbnail (application/octet-stream)', params: S.ThumbnailParams, binary: 'response' },
 
@@ -59,6 +59,29 @@ export const routes = {
   libraryTrash: { method: 'POST', path: '/api/library/trash', auth: 'session', tag: 'library', summary: 'Move files to the trash', body: S.FileIdsBody, response: S.ChangedCount },
   libraryRestore: { method: 'POST', path: '/api/library/restore', auth: 'session', tag: 'library', summary: 'Restore files from the trash', body: S.FileIdsBody, response: S.ChangedCount },
   libraryDelete: { method: 'POST', path: '/api/library/delete', auth: 'session', tag: 'library', summary: 'Delete files for good; frees quota once no one references the ciphertext', body: S.FileIdsBody, response: S.ChangedCount },
+  libraryAdd: { method: 'POST', path: '/api/library/add', auth: 'session', tag: 'library', summary: 'Save files I can read (through an album) to my library without re-upload; charged to my quota', body: S.LibraryAddBody, response: S.LibraryAddResult },
+
+  usersLookup: { method: 'POST', path: '/api/users/lookup', auth: 'session', tag: 'users', summary: 'Public keys of accounts by email (to share with them)', body: S.UsersLookupBody, response: S.UsersLookupResult },
+
+  createAlbum: { method: 'POST', path: '/api/albums', auth: 'session', tag: 'albums', summary: 'Create an album (encrypted metadata, epoch 1 key sealed to the owner)', body: S.CreateAlbumBody, response: S.AlbumDetail },
+  listAlbums: { method: 'GET', path: '/api/albums', auth: 'session', tag: 'albums', summary: 'Albums I own or am an active member of', response: S.AlbumList },
+  getAlbum: { method: 'GET', path: '/api/albums/:albumId', auth: 'session', tag: 'albums', summary: 'One album with every epoch key sealed to me', params: S.AlbumIdParams, response: S.AlbumDetail },
+  updateAlbumMetadata: { method: 'PUT', path: '/api/albums/:albumId/metadata', auth: 'session', tag: 'albums', summary: 'Replace the encrypted album metadata (rename, cover); owner only', params: S.AlbumIdParams, body: S.UpdateAlbumMetadataBody, response: S.AlbumDetail },
+  deleteAlbum: { method: 'DELETE', path: '/api/albums/:albumId', auth: 'session', tag: 'albums', summary: 'Delete an album; files referenced by nothing else are deleted and quota refunded; owner only', params: S.AlbumIdParams, response: S.DeleteAlbumResult },
+  listAlbumItems: { method: 'GET', path: '/api/albums/:albumId/items', auth: 'session', tag: 'albums', summary: 'Album item feed since a cursor, paged', params: S.AlbumIdParams, query: S.AlbumItemsQuery, response: S.AlbumItems },
+  addAlbumItems: { method: 'POST', path: '/api/albums/:albumId/items', auth: 'session', tag: 'albums', summary: 'Add files I can read to the album (keys wrapped under the current epoch); owner or editor', params: S.AlbumIdParams, body: S.AddAlbumItemsBody, response: S.AddedCount },
+  removeAlbumItems: { method: 'POST', path: '/api/albums/:albumId/items/remove', auth: 'session', tag: 'albums', summary: 'Remove files from the album (editors: only those they added)', params: S.AlbumIdParams, body: S.FileIdsBody, response: S.RemovedCount },
+  listMembers: { method: 'GET', path: '/api/albums/:albumId/members', auth: 'session', tag: 'albums', summary: 'Members and invitations of the album', params: S.AlbumIdParams, response: S.AlbumMembers },
+  shareAlbum: { method: 'POST', path: '/api/albums/:albumId/members', auth: 'session', tag: 'albums', summary: 'Invite people (at most 100 per album); owner only', params: S.AlbumIdParams, body: S.ShareAlbumBody, response: S.AlbumMembers },
+  updateMember: { method: 'PUT', path: '/api/albums/:albumId/members/:userId', auth: 'session', tag: 'albums', summary: "Change a member's role; owner only", params: S.AlbumMemberParams, body: S.UpdateMemberBody, response: S.AlbumMember },
+  removeMember: { method: 'POST', path: '/api/albums/:albumId/members/:userId/remove', auth: 'session', tag: 'albums', summary: 'Remove a member and rotate the album key in one step; owner only', params: S.AlbumMemberParams, body: S.RotationBody, response: S.AlbumDetail },
+  unshareAlbum: { method: 'POST', path: '/api/albums/:albumId/unshare', auth: 'session', tag: 'albums', summary: 'Stop sharing: remove everyone, delete public links, rotate the key; owner only', params: S.AlbumIdParams, body: S.RotationBody, response: S.AlbumDetail },
+  leaveAlbum: { method: 'POST', path: '/api/albums/:albumId/leave', auth: 'session', tag: 'albums', summary: 'Leave an album for good (a pending invitee declines)', params: S.AlbumIdParams, response: S.Ok },
+  rotateAlbum: { method: 'POST', path: '/api/albums/:albumId/rotate', auth: 'session', tag: 'albums', summary: 'Move the album to a new epoch key (owner, or an editor after someone left)', params: S.AlbumIdParams, body: S.RotationBody, response: S.AlbumDetail },
+
+  listInvitations: { method: 'GET', path: '/api/invitations', auth: 'session', tag: 'invitations', summary: 'My pending invitations, with the keys to read each album name', response: S.InvitationList },
+  acceptInvitation: { method: 'POST', path: '/api/invitations/:invitationId/accept', auth: 'session', tag: 'invitations', summary: 'Accept an invitation', params: S.InvitationIdParams, response: S.AlbumSummary },
+  declineInvitation: { method: 'POST', path: '/api/invitations/:invitationId/decline', auth: 'session', tag: 'invitations', summary: 'Decline an invitation', params: S.InvitationIdParams, response: S.Ok },
 } as const satisfies Record<string, RouteDef>;
 
 export type Routes = typeof routes;

@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import {
+  ALBUM_METADATA_CIPHERTEXT_MAX, INVITE_EMAIL_ALBUM_NAME_MAX, INVITE_EMAIL_MESSAGE_MAX, INVITE_MESSAGE_SEALED_MAX, SEALED_KEY_MAX, SHARE_BATCH_MAX,
   BATCH_MAX, BLOCK_CIPHERTEXT_MAX, CHANGES_LIMIT_MAX, ENVELOPE_MAX, MANIFEST_MAX, MAX_BLOCKS_PER_FILE,
   METADATA_CIPHERTEXT_MAX, OPAQUE_MESSAGE_MAX, OPAQUE_REGISTRATION_RECORD_BYTES, PUBLIC_KEY_BYTES, SIGNATURE_MAX, THUMBNAIL_CIPHERTEXT_MAX,
   WRAPPED_KEY_MAX,
@@ -142,9 +143,14 @@ export const CreateFileBody = Type.Object({
   metadataB64: B64(METADATA_CIPHERTEXT_MAX, { minBytes: 1 }),
   thumbnailSmallB64: B64(THUMBNAIL_CIPHERTEXT_MAX, { minBytes: 1 }),
   thumbnailLargeB64: B64(THUMBNAIL_CIPHERTEXT_MAX, { minBytes: 1 }),
-  /** The file key wrapped under the uploader's library key. */
+  /** The file key wrapped under the uploader's library key, or under the album epoch key when `album` is set. */
   wrappedKeyB64: B64(WRAPPED_KEY_MAX, { minBytes: 1 }),
   contentHash: ContentHash,
+  /**
+   * Upload straight into an album (owner or editor): no library item is created for the
+   * uploader, the album owner's quota is charged, and an album item appears once the file completes.
+   */
+  album: Type.Optional(Type.Object({ albumId: Uuid, epoch: Type.Integer({ minimum: 1 }) })),
 });
 export type CreateFileBody = Static<typeof CreateFileBody>;
 
@@ -185,12 +191,18 @@ export const FileInfo = Type.Object({
   thumbnailSmallSize: Bytes,
   thumbnailLargeSize: Bytes,
   uploader: Uploader,
-  /** The file key wrapped for the caller (library key today; album keys later). */
+  /** The file key wrapped for the caller: under their library key, or under an album epoch key. */
   wrappedKeyB64: Type.String(),
+  /** Album epoch `wrappedKeyB64` is wrapped under; null when it is wrapped under the library key. */
+  keyEpoch: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+  /** The album the key comes from; null for library access. */
+  albumId: Type.Union([Uuid, Type.Null()]),
   createdAt: Timestamp,
   completedAt: Type.Union([Timestamp, Type.Null()]),
 });
 export type FileInfo = Static<typeof FileInfo>;
+/** `albumId` chooses which album's wrapped key to return (default: my library, else any album I can read it through). */
+export const GetFileQuery = Type.Object({ albumId: Type.Optional(Uuid) });
 
 // ---------------------------------------------------------------- library
 
@@ -247,6 +259,198 @@ export const FileIdsBody = Type.Object({
   fileIds: Type.Array(Uuid, { minItems: 1, maxItems: BATCH_MAX, uniqueItems: true }),
 });
 export const ChangedCount = Type.Object({ changed: Type.Integer() });
+
+export const LibraryAddBody = Type.Object({
+  items: Type.Array(Type.Object({
+    fileId: Uuid,
+    /** The file key wrapped under MY library key. */
+    wrappedKeyB64: B64(WRAPPED_KEY_MAX, { minBytes: 1 }),
+    contentHash: ContentHash,
+  }), { minItems: 1, maxItems: BATCH_MAX }),
+});
+export const LibraryAddResult = Type.Object({ added: Type.Integer(), alreadyPresent: Type.Integer() });
+
+// ---------------------------------------------------------------- users
+
+export const UserRef = Type.Object({
+  id: Uuid,
+  email: Type.String(),
+  displayName: Type.String(),
+  x25519PublicKeyB64: Type.String(),
+  ed25519PublicKeyB64: Type.String(),
+});
+export type UserRef = Static<typeof UserRef>;
+
+export const UsersLookupBody = Type.Object({
+  emails: Type.Array(Email, { minItems: 1, maxItems: SHARE_BATCH_MAX }),
+});
+export const UsersLookupResult = Type.Object({ users: Type.Array(UserRef) });
+export type UsersLookupResult = Static<typeof UsersLookupResult>;
+
+// ---------------------------------------------------------------- albums
+
+export const Role = Type.Union([Type.Literal('owner'), Type.Literal('editor'), Type.Literal('viewer')]);
+export type Role = Static<typeof Role>;
+/** Roles an owner can give to someone else. */
+export const MemberRole = Type.Union([Type.Literal('viewer'), Type.Literal('editor')]);
+export type MemberRole = Static<typeof MemberRole>;
+export const MemberStatus = Type.Union([
+  Type.Literal('pending'), Type.Literal('active'), Type.Literal('declined'), Type.Literal('removed'), Type.Literal('left'),
+]);
+export type MemberStatus = Static<typeof MemberStatus>;
+
+export const Epoch = Type.Integer({ minimum: 1 });
+export const AlbumMetadataB64 = B64(ALBUM_METADATA_CIPHERTEXT_MAX, { minBytes: 1, description: 'album metadata encrypted under an epoch key' });
+export const SealedKeyB64 = B64(SEALED_KEY_MAX, { minBytes: 1, description: 'album epoch key sealed to a member' });
+
+/** One epoch key sealed to me (response). */
+export const SealedKey = Type.Object({ epoch: Epoch, sealedB64: Type.String(), sealedBy: UserRef });
+export type SealedKey = Static<typeof SealedKey>;
+/** One epoch key sealed by the caller (request). */
+export const SealedKeyInput = Type.Object({ epoch: Epoch, sealedB64: SealedKeyB64 });
+export type SealedKeyInput = Static<typeof SealedKeyInput>;
+
+// [Note: why album keys rotate]
+// Removing someone (or someone leaving) cannot take back keys they already hold, so the
+// owner (or an editor, after a leave) moves the album to a new epoch key that is sealed only
+// to the people who remain; photos added afterwards are out of reach for the one who left.
+export const Rotation = Type.Object({
+  /** Must be the album's current epoch + 1. */
+  epoch: Type.Integer({ minimum: 2 }),
+  /** Album metadata re-encrypted under the new epoch key. */
+  metadataB64: AlbumMetadataB64,
+  /** The new epoch key sealed to every member who remains (owner and pending invitees included). */
+  sealedKeys: Type.Array(Type.Object({ userId: Uuid, sealedB64: SealedKeyB64 }), { minItems: 1, maxItems: 1 + 100 }),
+});
+export type Rotation = Static<typeof Rotation>;
+export const RotationBody = Type.Object({ rotation: Rotation });
+
+export const AlbumIdParams = Type.Object({ albumId: Uuid });
+export const AlbumMemberParams = Type.Object({ albumId: Uuid, userId: Uuid });
+export const InvitationIdParams = Type.Object({ invitationId: Uuid });
+
+export const CreateAlbumBody = Type.Object({
+  /** Generated by the client: the id is bound into the crypto. */
+  albumId: Uuid,
+  metadataB64: AlbumMetadataB64,
+  /** The epoch 1 key sealed by the owner to themself. */
+  sealedKeyB64: SealedKeyB64,
+});
+
+export const AlbumSummary = Type.Object({
+  albumId: Uuid,
+  owner: UserRef,
+  myRole: Role,
+  currentEpoch: Epoch,
+  metadataB64: Type.String(),
+  metadataEpoch: Epoch,
+  itemCount: Type.Integer(),
+  /** Pending + active members, the owner excluded. */
+  memberCount: Type.Integer(),
+  linkCount: Type.Integer(),
+  /** Someone left: the key must be rotated before photos are added. */
+  rotationNeeded: Type.Boolean(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type AlbumSummary = Static<typeof AlbumSummary>;
+
+export const AlbumDetail = Type.Composite([AlbumSummary, Type.Object({
+  /** Every epoch key sealed to me. */
+  myKeys: Type.Array(SealedKey),
+})]);
+export type AlbumDetail = Static<typeof AlbumDetail>;
+
+export const AlbumList = Type.Object({ albums: Type.Array(AlbumSummary) });
+export type AlbumList = Static<typeof AlbumList>;
+
+export const UpdateAlbumMetadataBody = Type.Object({ epoch: Epoch, metadataB64: AlbumMetadataB64 });
+export const DeleteAlbumResult = Type.Object({ deletedFiles: Type.Integer() });
+
+export const AlbumItem = Type.Object({
+  fileId: Uuid,
+  state: Type.Literal('active'),
+  seq: Type.Integer(),
+  /** Epoch whose key wraps `wrappedKeyB64`. */
+  epoch: Epoch,
+  wrappedKeyB64: Type.String(),
+  addedBy: UserRef,
+  addedAt: Timestamp,
+  uploader: Uploader,
+  manifestB64: Type.String(),
+  signatureB64: Type.String(),
+  metadataB64: Type.String(),
+  encryptedSize: Bytes,
+  blockCount: Type.Integer(),
+});
+export type AlbumItem = Static<typeof AlbumItem>;
+export const AlbumItemRemoved = Type.Object({ fileId: Uuid, state: Type.Literal('removed'), seq: Type.Integer() });
+export const AlbumItemChange = Type.Union([AlbumItem, AlbumItemRemoved]);
+export type AlbumItemChange = Static<typeof AlbumItemChange>;
+export const AlbumItemsQuery = LibraryChangesQuery;
+export const AlbumItems = Type.Object({
+  items: Type.Array(AlbumItemChange),
+  nextSince: Type.Integer(),
+  hasMore: Type.Boolean(),
+});
+export type AlbumItems = Static<typeof AlbumItems>;
+
+export const AddAlbumItemsBody = Type.Object({
+  /** Must be the current epoch: each key is wrapped under it. */
+  epoch: Epoch,
+  items: Type.Array(Type.Object({ fileId: Uuid, wrappedKeyB64: B64(WRAPPED_KEY_MAX, { minBytes: 1 }) }), { minItems: 1, maxItems: BATCH_MAX }),
+});
+export const AddedCount = Type.Object({ added: Type.Integer() });
+export const RemovedCount = Type.Object({ removed: Type.Integer() });
+
+export const AlbumMember = Type.Object({
+  invitationId: Uuid,
+  user: UserRef,
+  role: Role,
+  status: MemberStatus,
+  /** Null for the owner. */
+  invitedBy: Type.Union([UserRef, Type.Null()]),
+  invitedAt: Timestamp,
+  respondedAt: Type.Union([Timestamp, Type.Null()]),
+});
+export type AlbumMember = Static<typeof AlbumMember>;
+export const AlbumMembers = Type.Object({ members: Type.Array(AlbumMember) });
+export type AlbumMembers = Static<typeof AlbumMembers>;
+
+export const ShareInvite = Type.Object({
+  userId: Uuid,
+  role: MemberRole,
+  /** Every epoch 1..current sealed to the invitee, so older photos stay visible. */
+  sealedKeys: Type.Array(SealedKeyInput, { minItems: 1, maxItems: 100_000 }),
+  /** End-to-end message sealed to the invitee; stored and shown to them. */
+  messageSealedB64: Type.Optional(B64(INVITE_MESSAGE_SEALED_MAX, { minBytes: 1 })),
+  /**
+   * Opt-in: put the album name and a message in the invitation EMAIL. The only way
+   * plaintext reaches the server; it is never stored.
+   */
+  email: Type.Optional(Type.Object({
+    albumName: Type.Optional(Type.String({ minLength: 1, maxLength: INVITE_EMAIL_ALBUM_NAME_MAX })),
+    message: Type.Optional(Type.String({ minLength: 1, maxLength: INVITE_EMAIL_MESSAGE_MAX })),
+  })),
+});
+export type ShareInvite = Static<typeof ShareInvite>;
+export const ShareAlbumBody = Type.Object({ invites: Type.Array(ShareInvite, { minItems: 1, maxItems: SHARE_BATCH_MAX }) });
+export const UpdateMemberBody = Type.Object({ role: MemberRole });
+
+export const Invitation = Type.Object({
+  invitationId: Uuid,
+  albumId: Uuid,
+  role: Role,
+  invitedBy: UserRef,
+  invitedAt: Timestamp,
+  albumMetadataB64: Type.String(),
+  metadataEpoch: Epoch,
+  sealedKeys: Type.Array(SealedKey),
+  messageSealedB64: Type.Union([Type.String(), Type.Null()]),
+});
+export type Invitation = Static<typeof Invitation>;
+export const InvitationList = Type.Object({ invitations: Type.Array(Invitation) });
+export type InvitationList = Static<typeof InvitationList>;
 
 export const Health = Type.Object({ ok: Type.Literal(true), protocolVersion: Type.Integer() });
 

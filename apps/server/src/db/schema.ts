@@ -86,6 +86,50 @@ export interface LibraryItemsTable {
   change_seq: Big;
   created_at: Big;
   updated_at: Big;
+  charged_bytes: ColumnType<number | string | bigint, number | undefined, number>;
+}
+
+export interface AlbumsTable {
+  id: string;
+  owner_id: string;
+  current_epoch: number;
+  metadata: Bin;
+  metadata_epoch: number;
+  rotation_needed: number;
+  item_seq: Big;
+  created_at: Big;
+  updated_at: Big;
+}
+
+export interface AlbumMembersTable {
+  id: string;
+  album_id: string;
+  user_id: string;
+  role: string;
+  status: string;
+  invited_by: string | null;
+  invited_at: Big;
+  responded_at: ColumnType<number | string | bigint | null, number | null, number | null>;
+  message_sealed: ColumnType<Uint8Array | null, Uint8Array | null, Uint8Array | null>;
+}
+
+export interface AlbumKeysTable {
+  album_id: string;
+  epoch: number;
+  user_id: string;
+  sealed: Bin;
+  sealed_by: string;
+}
+
+export interface AlbumItemsTable {
+  album_id: string;
+  file_id: string;
+  epoch: number;
+  wrapped_key: ColumnType<Uint8Array | null, Uint8Array | null, Uint8Array | null>;
+  added_by: string;
+  added_at: Big;
+  seq: Big;
+  state: string;
 }
 
 export interface DB {
@@ -97,4 +141,8 @@ export interface DB {
   files: FilesTable;
   file_blocks: FileBlocksTable;
   library_items: LibraryItemsTable;
+  albums: AlbumsTable;
+  album_members: AlbumMembersTable;
+  album_keys: AlbumKeysTable;
+  album_items: AlbumItemsTable;
 }

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { PROTOCOL_VERSION, type RouteBody, type RouteName, type RouteParams, type RouteQuery, type RouteResponse, type Routes } from '@obscura/protocol';
+import type { AlbumService } from '../services/albums.ts';
 import type { AuthContext, ClientInfo } from '../services/auth-context.ts';
 import type { AuthService } from '../services/auth.ts';
 import type { BinaryBody, FileService } from '../services/files.ts';
@@ -12,6 +13,7 @@ export interface Services {
   sessions: SessionService;
   files: FileService;
   library: LibraryService;
+  albums: AlbumService;
   sweeper: Sweeper;
 }
 
@@ -54,7 +56,7 @@ export function handlers(s: Services): Handlers {
     putBlock: (c) => s.files.putBlock(c.auth, c.params.fileId, c.params.index, c.stream, c.contentLength),
     uploadStatus: (c) => s.files.getUploadStatus(c.auth, c.params.fileId),
     completeFile: (c) => s.files.complete(c.auth, c.params.fileId),
-    getFile: (c) => s.files.info(c.auth, c.params.fileId),
+    getFile: (c) => s.files.info(c.auth, c.params.fileId, c.query.albumId),
     getBlock: (c) => s.files.block(c.auth, c.params.fileId, c.params.index),
     getThumbnail: (c) => s.files.thumbnail(c.auth, c.params.fileId, c.params.size),
 
@@ -63,5 +65,28 @@ export function handlers(s: Services): Handlers {
     libraryTrash: (c) => s.library.trash(c.auth, c.body.fileIds),
     libraryRestore: (c) => s.library.restore(c.auth, c.body.fileIds),
     libraryDelete: (c) => s.library.deleteForGood(c.auth, c.body.fileIds),
+    libraryAdd: (c) => s.library.add(c.auth, c.body.items),
+
+    usersLookup: (c) => s.albums.lookupUsers(c.auth, c.body.emails),
+
+    createAlbum: (c) => s.albums.create(c.auth, c.body),
+    listAlbums: (c) => s.albums.list(c.auth),
+    getAlbum: (c) => s.albums.get(c.auth, c.params.albumId),
+    updateAlbumMetadata: (c) => s.albums.updateMetadata(c.auth, c.params.albumId, c.body),
+    deleteAlbum: (c) => s.albums.delete(c.auth, c.params.albumId),
+    listAlbumItems: (c) => s.albums.items(c.auth, c.params.albumId, c.query.since, c.query.limit),
+    addAlbumItems: (c) => s.albums.addItems(c.auth, c.params.albumId, c.body),
+    removeAlbumItems: (c) => s.albums.removeItems(c.auth, c.params.albumId, c.body.fileIds),
+    listMembers: (c) => s.albums.members(c.auth, c.params.albumId),
+    shareAlbum: (c) => s.albums.share(c.auth, c.params.albumId, c.body),
+    updateMember: (c) => s.albums.updateMember(c.auth, c.params.albumId, c.params.userId, c.body.role),
+    removeMember: (c) => s.albums.removeMember(c.auth, c.params.albumId, c.params.userId, c.body.rotation),
+    unshareAlbum: (c) => s.albums.unshare(c.auth, c.params.albumId, c.body.rotation),
+    leaveAlbum: (c) => s.albums.leave(c.auth, c.params.albumId),
+    rotateAlbum: (c) => s.albums.rotate(c.auth, c.params.albumId, c.body.rotation),
+
+    listInvitations: (c) => s.albums.invitations(c.auth),
+    acceptInvitation: (c) => s.albums.accept(c.auth, c.params.invitationId),
+    declineInvitation: (c) => s.albums.decline(c.auth, c.params.invitationId),
   };
 }

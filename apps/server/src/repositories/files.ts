@@ -96,13 +96,15 @@ export class FilesRepository {
   }
 
   /**
-   * How many live references keep this file's ciphertext. Today only library
-   * items; album items and public links will be counted here too.
+   * How many live references keep this file's ciphertext: library items (active
+   * or trashed, anyone's) and album items (any album). Public links will be counted here too.
    */
   async referenceCount(fileId: string): Promise<number> {
-    const r = await this.db.selectFrom('library_items').select((eb) => eb.fn.countAll().as('n'))
+    const lib = await this.db.selectFrom('library_items').select((eb) => eb.fn.countAll().as('n'))
       .where('file_id', '=', fileId).where('state', '!=', 'deleted').executeTakeFirstOrThrow();
-    return toNumber(r.n as number | string | bigint);
+    const alb = await this.db.selectFrom('album_items').select((eb) => eb.fn.countAll().as('n'))
+      .where('file_id', '=', fileId).where('state', '=', 'active').executeTakeFirstOrThrow();
+    return toNumber(lib.n as number | string | bigint) + toNumber(alb.n as number | string | bigint);
   }
 }
 

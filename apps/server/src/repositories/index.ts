@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { DialectName } from '../db/dialect/index.ts';
 import { dialectOf } from '../db/dialect/index.ts';
+import { AlbumsRepository } from './albums.ts';
 import { AuthAttemptsRepository } from './auth-attempts.ts';
 import { FilesRepository } from './files.ts';
 import { LibraryRepository } from './library.ts';
@@ -19,6 +20,7 @@ export class Repos {
   readonly settings: SettingsRepository;
   readonly files: FilesRepository;
   readonly library: LibraryRepository;
+  readonly albums: AlbumsRepository;
   constructor(db: Kysely<DB>) {
     this.users = new UsersRepository(db);
     this.sessions = new SessionsRepository(db);
@@ -27,6 +29,7 @@ export class Repos {
     this.settings = new SettingsRepository(db);
     this.files = new FilesRepository(db);
     this.library = new LibraryRepository(db);
+    this.albums = new AlbumsRepository(db);
   }
 }
 
@@ -57,4 +60,5 @@ export type { UserRow } from './users.ts';
 export type { SessionRow } from './sessions.ts';
 export type { FileRow, BlockRow } from './files.ts';
 export type { LibraryItemRow, ChangeRow, LookupRow } from './library.ts';
+export type { AlbumRow, MemberRow, AlbumKeyRow, AlbumItemRow, AlbumReadGrant, Role, MemberStatus } from './albums.ts';
 export type { RateLimitStore } from './rate-limits.ts';

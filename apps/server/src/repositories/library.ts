@@ -14,6 +14,8 @@ export interface LibraryItemRow {
   changeSeq: number;
   createdAt: number;
   updatedAt: number;
+  /** Bytes charged to this item's holder (saved from an album); refunded when it is deleted. */
+  chargedBytes?: number;
 }
 
 export type ChangeRow =
@@ -33,7 +35,18 @@ export class LibraryRepository {
     await this.db.insertInto('library_items').values({
       user_id: i.userId, file_id: i.fileId, wrapped_key: i.wrappedKey && fromBytes(i.wrappedKey),
       content_hash: i.contentHash, state: i.state, change_seq: i.changeSeq, created_at: i.createdAt, updated_at: i.updatedAt,
+      charged_bytes: i.chargedBytes ?? 0,
     }).execute();
+  }
+
+  /** Adds an item, or brings a deleted one (tombstone) back to life. */
+  async put(i: LibraryItemRow): Promise<void> {
+    const v = {
+      wrapped_key: i.wrappedKey && fromBytes(i.wrappedKey), content_hash: i.contentHash, state: i.state, change_seq: i.changeSeq,
+      updated_at: i.updatedAt, charged_bytes: i.chargedBytes ?? 0,
+    };
+    await this.db.insertInto('library_items').values({ user_id: i.userId, file_id: i.fileId, created_at: i.createdAt, ...v })
+      .onConflict((oc) => oc.columns(['user_id', 'file_id']).doUpdateSet(v)).execute();
   }
 
   async find(userId: string, fileId: string): Promise<LibraryItemRow | undefined> {
@@ -53,7 +66,7 @@ export class LibraryRepository {
     await this.db.updateTable('library_items')
       .set(state === 'deleted'
         // A tombstone keeps no key and no hash.
-        ? { state, change_seq: seq, updated_at: now, wrapped_key: null, content_hash: null }
+        ? { state, change_seq: seq, updated_at: now, wrapped_key: null, content_hash: null, charged_bytes: 0 }
         : { state, change_seq: seq, updated_at: now })
       .where('user_id', '=', userId).where('file_id', '=', fileId).execute();
   }
@@ -123,9 +136,11 @@ export class LibraryRepository {
 function toItem(r: {
   user_id: string; file_id: string; wrapped_key: Uint8Array | null; content_hash: string | null; state: string;
   change_seq: number | string | bigint; created_at: number | string | bigint; updated_at: number | string | bigint;
+  charged_bytes: number | string | bigint;
 }): LibraryItemRow {
   return {
     userId: r.user_id, fileId: r.file_id, wrappedKey: r.wrapped_key && toBytes(r.wrapped_key), contentHash: r.content_hash,
     state: r.state as ItemState, changeSeq: toNumber(r.change_seq), createdAt: toNumber(r.created_at), updatedAt: toNumber(r.updated_at),
+    chargedBytes: toNumber(r.charged_bytes),
   };
 }

@@ -54,6 +54,18 @@ export class UsersRepository {
     return r && toUser(r);
   }
 
+  async findManyByEmail(emails: string[]): Promise<UserRow[]> {
+    if (emails.length === 0) return [];
+    const rows = await this.db.selectFrom('users').selectAll().where('email', 'in', emails).execute();
+    return rows.map(toUser);
+  }
+
+  async findManyById(ids: string[]): Promise<UserRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('users').selectAll().where('id', 'in', [...new Set(ids)]).execute();
+    return rows.map(toUser);
+  }
+
   async setPassword(id: string, opaqueRecord: Uint8Array, passwordEnvelope: Uint8Array): Promise<void> {
     await this.db.updateTable('users')
       .set({ opaque_record: fromBytes(opaqueRecord), password_envelope: fromBytes(passwordEnvelope) })

@@ -10,7 +10,8 @@ import type { Database, FileRow } from '../repositories/index.ts';
 import type { AuthContext } from './auth-context.ts';
 import { b64Bytes, fromB64, iso, toB64 } from './encoding.ts';
 import type { FileAccess } from './file-access.ts';
-import { chargedBytes, quotaExceeded } from './quota.ts';
+import { keyChanged, plural, requireRole, rotationRequired } from './album-access.ts';
+import { chargedBytes, formatBytes, quotaExceeded } from './quota.ts';
 
 export interface BinaryBody { stream: Readable; size: number }
 
@@ -34,7 +35,12 @@ export class FileService {
   }
 
   async create(auth: AuthContext, body: Static<typeof CreateFileBody>): Promise<Static<typeof UploadStatus>> {
-    // Access: any account may upload into its own library; the quota decides how much.
+    // Access: any account may upload into its own library; straight into an album only
+    // its owner and editors may (checked again below, in the transaction); the quota decides how much.
+    if (body.album) {
+      await requireRole(this.db.repos, auth.userId, body.album.albumId.toLowerCase(), ['owner', 'editor'],
+        (role) => `${plural(role)} cannot add photos to this album; ask its owner for editor access`);
+    }
     if (body.blocks.length !== body.blockCount) {
       throw badRequest(`blockCount is ${body.blockCount} but ${body.blocks.length} blocks were declared`);
     }
@@ -57,15 +63,38 @@ export class FileService {
     try {
       await this.db.tx(async (r) => {
         if (await r.files.exists(fileId)) throw conflict(`${fileLabel(fileId)} already exists; resume it or choose a new id`);
-        if (!(await r.users.reserveBytes(auth.userId, charge))) {
-          const u = await r.users.findById(auth.userId);
+        // [Note: album uploads are the owner's] a photo uploaded into an album counts against
+        // the album owner's storage (as the sharing guide promises editors), not the uploader's.
+        let quotaOwnerId = auth.userId;
+        if (body.album) {
+          const albumId = body.album.albumId.toLowerCase();
+          const { album } = await requireRole(r, auth.userId, albumId, ['owner', 'editor'], (role) => `${plural(role)} cannot add photos to this album`);
+          const locked = (await r.albums.lock(album.id))!;
+          if (locked.rotationNeeded) throw rotationRequired();
+          if (body.album.epoch !== locked.currentEpoch) throw keyChanged();
+          quotaOwnerId = locked.ownerId;
+        }
+        if (!(await r.users.reserveBytes(quotaOwnerId, charge))) {
+          const u = await r.users.findById(quotaOwnerId);
+          if (quotaOwnerId !== auth.userId) {
+            throw new AppError('quota-exceeded', `storage of the album owner (${u?.displayName ?? 'unknown'}) is full: ${
+              formatBytes(u?.usedBytes ?? 0)} of ${formatBytes(u?.quotaBytes ?? 0)} used, this file needs ${formatBytes(charge)}`);
+          }
           throw quotaExceeded(u?.usedBytes ?? 0, u?.quotaBytes ?? 0, charge);
         }
         await r.files.insert({
-          id: fileId, uploaderId: auth.userId, quotaOwnerId: auth.userId, status: 'pending', blockCount: body.blockCount,
+          id: fileId, uploaderId: auth.userId, quotaOwnerId, status: 'pending', blockCount: body.blockCount,
           encryptedSize: body.encryptedSize, chargedBytes: charge, manifest, signature: fromB64(body.signatureB64), metadata,
           thumbSmallSize, thumbLargeSize, createdAt: now,
         }, body.blocks);
+        if (body.album) {
+          // No library item for the uploader: the file lives in the album. In its feed once complete (seq 0 until then).
+          await r.albums.putItem({
+            albumId: body.album.albumId.toLowerCase(), fileId, epoch: body.album.epoch, wrappedKey: fromB64(body.wrappedKeyB64),
+            addedBy: auth.userId, addedAt: now, seq: 0, state: 'active',
+          });
+          return;
+        }
         // Not in the change feed until complete (seq 0); lookup already sees it so a backup can resume.
         await r.library.insert({
           userId: auth.userId, fileId, wrappedKey: fromB64(body.wrappedKeyB64), contentHash: body.contentHash,
@@ -113,7 +142,7 @@ export class FileService {
   }
 
   async getUploadStatus(auth: AuthContext, fileId: string): Promise<Static<typeof UploadStatus>> {
-    const file = await this.access.requireUploader(auth.userId, fileId);
+    const file = await this.access.requireUploaderOrReader(auth.userId, fileId);
     return this.uploadStatus(file);
   }
 
@@ -134,14 +163,19 @@ export class FileService {
     const now = this.clock.now();
     await this.db.tx(async (r) => {
       if (!(await r.files.markComplete(file.id, now))) return; // a concurrent complete won
-      const seq = await r.users.advanceLibrarySeq(auth.userId, 1);
-      await r.library.setSeq(auth.userId, file.id, seq, now);
+      if (await r.library.find(auth.userId, file.id)) {
+        const seq = await r.users.advanceLibrarySeq(auth.userId, 1);
+        await r.library.setSeq(auth.userId, file.id, seq, now);
+      }
+      for (const item of await r.albums.uploadingItemsOf(file.id)) {
+        await r.albums.setItemSeq(item.albumId, file.id, await r.albums.advanceItemSeq(item.albumId, 1));
+      }
     });
     return this.uploadStatus({ ...file, status: 'complete' });
   }
 
-  async info(auth: AuthContext, fileId: string): Promise<Static<typeof FileInfo>> {
-    const { file, wrappedKey } = await this.access.requireRead(auth.userId, fileId);
+  async info(auth: AuthContext, fileId: string, albumId?: string): Promise<Static<typeof FileInfo>> {
+    const { file, wrappedKey, albumId: viaAlbum, epoch } = await this.access.requireRead(auth.userId, fileId, albumId);
     const [blocks, uploader] = [await this.db.repos.files.blocks(file.id), await this.db.repos.users.findById(file.uploaderId)];
     if (!uploader) throw notFound(`${fileLabel(file.id)}: its uploader no longer exists`);
     return {
@@ -150,7 +184,7 @@ export class FileService {
       encryptedSize: file.encryptedSize, manifestB64: toB64(file.manifest), signatureB64: toB64(file.signature),
       metadataB64: toB64(file.metadata), thumbnailSmallSize: file.thumbSmallSize, thumbnailLargeSize: file.thumbLargeSize,
       uploader: { id: uploader.id, displayName: uploader.displayName, ed25519PublicKeyB64: toB64(uploader.ed25519PublicKey) },
-      wrappedKeyB64: toB64(wrappedKey), createdAt: iso(file.createdAt),
+      wrappedKeyB64: toB64(wrappedKey), keyEpoch: epoch, albumId: viaAlbum, createdAt: iso(file.createdAt),
       completedAt: file.completedAt === null ? null : iso(file.completedAt),
     };
   }
@@ -183,6 +217,7 @@ export class FileService {
       const f = await r.files.find(fileId);
       if (!f || f.status !== 'pending') return null;
       await r.library.deleteAllForFile(fileId);
+      await r.albums.deleteItemsOfFile(fileId);
       await r.files.delete(fileId);
       await r.users.releaseBytes(f.quotaOwnerId, f.chargedBytes);
       return f;

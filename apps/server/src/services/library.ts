@@ -1,16 +1,62 @@
 import type { Static } from '@sinclair/typebox';
 import { CHANGES_LIMIT_DEFAULT, type LibraryChanges, type LookupResult } from '@obscura/protocol';
-import { notFound, shortId } from '../errors.ts';
+import { AppError, conflict, notFound, shortId } from '../errors.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Database, FileRow, LibraryItemRow, Repos } from '../repositories/index.ts';
 import type { ItemState } from '../repositories/library.ts';
 import type { AuthContext } from './auth-context.ts';
 import { iso, toB64 } from './encoding.ts';
+import type { FileAccess } from './file-access.ts';
 import type { FileService } from './files.ts';
+import { formatBytes } from './quota.ts';
+import { fromB64 } from './encoding.ts';
 
 /** A user's library: change feed, duplicate lookup, trash / restore / delete for good. */
 export class LibraryService {
-  constructor(private readonly db: Database, private readonly clock: Clock, private readonly files: FileService) {}
+  constructor(private readonly db: Database, private readonly clock: Clock, private readonly files: FileService, private readonly access: FileAccess) {}
+
+  /**
+   * "Save to my library" without re-upload: the caller must be able to read each
+   * file (through an album); each one added is charged to the caller's quota, the
+   * whole batch checked before anything changes. Files already in the library are left as they are.
+   */
+  async add(auth: AuthContext, items: { fileId: string; wrappedKeyB64: string; contentHash: string }[]): Promise<{ added: number; alreadyPresent: number }> {
+    const wanted = new Map(items.map((i) => [i.fileId.toLowerCase(), i]));
+    const present = new Set((await this.db.repos.library.findMany(auth.userId, [...wanted.keys()]))
+      .filter((i) => i.state !== 'deleted').map((i) => i.fileId));
+    const adding: { fileId: string; wrappedKeyB64: string; contentHash: string; charge: number }[] = [];
+    const unreadable: string[] = [];
+    const uploading: string[] = [];
+    for (const [fileId, item] of wanted) {
+      if (present.has(fileId)) continue;
+      const grant = await this.access.canRead(auth.userId, fileId);
+      if (!grant) { unreadable.push(fileId); continue; }
+      if (grant.file.status !== 'complete') { uploading.push(fileId); continue; }
+      adding.push({ ...item, fileId, charge: grant.file.chargedBytes });
+    }
+    if (unreadable.length > 0) {
+      throw notFound(`${unreadable.length === 1 ? 'file' : 'files'} ${unreadable.slice(0, 5).map(shortId).join(', ')}${unreadable.length > 5 ? ` and ${unreadable.length - 5} more` : ''} not found among the photos you can see; nothing was saved`);
+    }
+    if (uploading.length > 0) throw conflict(`${uploading.length === 1 ? 'file' : 'files'} ${uploading.slice(0, 5).map(shortId).join(', ')} still uploading; save once complete; nothing was saved`);
+    if (adding.length === 0) return { added: 0, alreadyPresent: present.size };
+    const needed = adding.reduce((n, i) => n + i.charge, 0);
+    await this.db.tx(async (r) => {
+      if (!(await r.users.reserveBytes(auth.userId, needed))) {
+        const u = await r.users.findById(auth.userId);
+        throw new AppError('quota-exceeded', `storage full: ${formatBytes(u?.usedBytes ?? 0)} of ${formatBytes(u?.quotaBytes ?? 0)} used, saving ${
+          adding.length === 1 ? 'this photo' : `these ${adding.length} photos`} needs ${formatBytes(needed)}; nothing was saved`);
+      }
+      const now = this.clock.now();
+      let seq = (await r.users.advanceLibrarySeq(auth.userId, adding.length)) - adding.length + 1;
+      for (const i of adding) {
+        await r.library.put({
+          userId: auth.userId, fileId: i.fileId, wrappedKey: fromB64(i.wrappedKeyB64), contentHash: i.contentHash, state: 'active',
+          changeSeq: seq++, createdAt: now, updatedAt: now, chargedBytes: i.charge,
+        });
+      }
+    });
+    return { added: adding.length, alreadyPresent: present.size };
+  }
 
   async changes(auth: AuthContext, since = 0, limit = CHANGES_LIMIT_DEFAULT): Promise<Static<typeof LibraryChanges>> {
     // Access: the query is scoped to the caller's own items.
@@ -65,6 +111,9 @@ export class LibraryService {
       }
       const unreferenced: FileRow[] = [];
       if (to === 'deleted') {
+        // Items saved from an album carry their own charge, refunded to their holder.
+        const refund = moving.reduce((n, i) => n + (i.chargedBytes ?? 0), 0);
+        if (refund > 0) await r.users.releaseBytes(auth.userId, refund);
         for (const item of moving) {
           if ((await r.files.referenceCount(item.fileId)) > 0) continue;
           const f = await r.files.find(item.fileId);

@@ -1,9 +1,11 @@
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import * as m001 from './2026-11-26-001-initial.ts';
+import * as m002 from './2026-11-26-002-albums.ts';
 
 /** Every migration, in order. Names sort by their date prefix. */
 export const migrations: Record<string, Migration> = {
   '2026-11-26-001-initial': m001,
+  '2026-11-26-002-albums': m002,
 };
 
 export function migrator(db: Kysely<any>): Migrator {

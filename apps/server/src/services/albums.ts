@@ -1,0 +1,507 @@
+import type { Static } from '@sinclair/typebox';
+import {
+  ALBUM_MEMBERS_MAX, CHANGES_LIMIT_DEFAULT,
+  type AddAlbumItemsBody, type AlbumDetail, type AlbumItems, type AlbumMember, type AlbumSummary, type CreateAlbumBody,
+  type Invitation, type Rotation, type ShareAlbumBody, type UpdateAlbumMetadataBody, type UserRef,
+} from '@obscura/protocol';
+import { AppError, badRequest, conflict, notFound, shortId } from '../errors.ts';
+import { isUniqueViolation } from '../db/dialect/index.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { Mailer } from '../ports/mailer.ts';
+import type { Random } from '../ports/random.ts';
+import type { AlbumRow, Database, FileRow, MemberRow, Repos, Role, UserRow } from '../repositories/index.ts';
+import type { AuthContext } from './auth-context.ts';
+import {
+  albumNotFound, forbidden, keyChanged, plural, requireMember, requireRole, rotationRequired,
+} from './album-access.ts';
+import { fromB64, iso, normalizeEmail, toB64 } from './encoding.ts';
+import type { FileAccess } from './file-access.ts';
+import type { FileService } from './files.ts';
+import { invitationMail } from './invitation-mail.ts';
+
+type S<T extends import('@sinclair/typebox').TSchema> = Static<T>;
+
+export const userRef = (u: UserRow): UserRef => ({
+  id: u.id, email: u.email, displayName: u.displayName,
+  x25519PublicKeyB64: toB64(u.x25519PublicKey), ed25519PublicKeyB64: toB64(u.ed25519PublicKey),
+});
+
+const list = (xs: string[], max = 5) => `${xs.slice(0, max).join(', ')}${xs.length > max ? ` and ${xs.length - max} more` : ''}`;
+const countOf = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** Albums, their members and keys, and their items. The server sees only ciphertext and ids. */
+export class AlbumService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly files: FileService,
+    private readonly access: FileAccess,
+    private readonly mailer: Mailer,
+    private readonly logger: Logger,
+    private readonly publicUrl?: string,
+  ) {}
+
+  // ------------------------------------------------------------ users
+
+  async lookupUsers(auth: AuthContext, emails: string[]): Promise<{ users: UserRef[] }> {
+    // Access: any account may look up others' public keys by exact email (to share with them).
+    void auth;
+    const wanted = [...new Set(emails.map(normalizeEmail))];
+    const found = new Map((await this.db.repos.users.findManyByEmail(wanted)).map((u) => [u.email, u]));
+    const missing = wanted.filter((e) => !found.has(e));
+    if (missing.length > 0) throw notFound(`no Obscura account for: ${missing.join(', ')}; nothing was shared`);
+    return { users: wanted.map((e) => userRef(found.get(e)!)) };
+  }
+
+  // ------------------------------------------------------------ albums
+
+  async create(auth: AuthContext, body: S<typeof CreateAlbumBody>): Promise<S<typeof AlbumDetail>> {
+    // Access: any account may create albums.
+    const albumId = body.albumId.toLowerCase();
+    const now = this.clock.now();
+    try {
+      await this.db.tx(async (r) => {
+        if (await r.albums.exists(albumId)) throw conflict(`album ${shortId(albumId)} already exists; choose a new id`);
+        await r.albums.insert({
+          id: albumId, ownerId: auth.userId, currentEpoch: 1, metadata: fromB64(body.metadataB64), metadataEpoch: 1,
+          rotationNeeded: false, itemSeq: 0, createdAt: now, updatedAt: now,
+        });
+        await r.albums.insertMember({
+          id: this.random.uuid(), albumId, userId: auth.userId, role: 'owner', status: 'active', invitedBy: null,
+          invitedAt: now, respondedAt: now, messageSealed: null,
+        });
+        await r.albums.insertKeys([{ albumId, epoch: 1, userId: auth.userId, sealed: fromB64(body.sealedKeyB64), sealedBy: auth.userId }]);
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw conflict(`album ${shortId(albumId)} already exists; choose a new id`);
+      throw e;
+    }
+    return this.get(auth, albumId);
+  }
+
+  async list(auth: AuthContext): Promise<{ albums: S<typeof AlbumSummary>[] }> {
+    // Access: scoped to albums where the caller is an active member.
+    const rows = await this.db.repos.albums.listForUser(auth.userId);
+    const albums = [];
+    for (const { album, role } of rows) albums.push(await this.summary(this.db.repos, album, role));
+    return { albums };
+  }
+
+  async get(auth: AuthContext, albumId: string): Promise<S<typeof AlbumDetail>> {
+    const { album, member } = await requireMember(this.db.repos, auth.userId, albumId.toLowerCase());
+    return this.detail(this.db.repos, album, member.role, auth.userId);
+  }
+
+  async updateMetadata(auth: AuthContext, albumId: string, body: S<typeof UpdateAlbumMetadataBody>): Promise<S<typeof AlbumDetail>> {
+    const { album } = await requireRole(this.db.repos, auth.userId, albumId.toLowerCase(), ['owner'],
+      (role) => `${plural(role)} cannot rename the album or change its cover`);
+    await this.db.tx(async (r) => {
+      const a = await r.albums.lock(album.id);
+      if (!a) throw albumNotFound(album.id);
+      if (body.epoch !== a.currentEpoch) throw keyChanged();
+      await r.albums.update(a.id, { metadata: fromB64(body.metadataB64), metadataEpoch: body.epoch, updatedAt: this.clock.now() });
+    });
+    return this.get(auth, album.id);
+  }
+
+  async delete(auth: AuthContext, albumId: string): Promise<{ deletedFiles: number }> {
+    const { album } = await requireRole(this.db.repos, auth.userId, albumId.toLowerCase(), ['owner'],
+      (role) => `only the album owner can delete it; ${plural(role)} can leave it instead`);
+    const freed = await this.db.tx(async (r) => {
+      await r.albums.lock(album.id);
+      const fileIds = await r.albums.activeFileIds(album.id);
+      await this.deletePublicLinks(r, album.id);
+      await r.albums.delete(album.id);
+      return this.releaseUnreferenced(r, fileIds);
+    });
+    for (const f of freed) await this.files.deleteBlobs(f);
+    return { deletedFiles: freed.length };
+  }
+
+  // ------------------------------------------------------------ items
+
+  async items(auth: AuthContext, albumId: string, since = 0, limit = CHANGES_LIMIT_DEFAULT): Promise<S<typeof AlbumItems>> {
+    const { album } = await requireMember(this.db.repos, auth.userId, albumId.toLowerCase());
+    const rows = await this.db.repos.albums.itemChanges(album.id, since, limit + 1);
+    const page = rows.slice(0, limit);
+    const users = await this.users(this.db.repos, page.flatMap((c) => c.state === 'active' ? [c.addedBy, c.uploaderId] : []));
+    return {
+      items: page.map((c) => {
+        if (c.state === 'removed') return c;
+        const uploader = users.get(c.uploaderId)!;
+        return {
+          fileId: c.fileId, state: 'active' as const, seq: c.seq, epoch: c.epoch, wrappedKeyB64: toB64(c.wrappedKey),
+          addedBy: users.get(c.addedBy)!, addedAt: iso(c.addedAt),
+          uploader: { id: uploader.id, displayName: uploader.displayName, ed25519PublicKeyB64: uploader.ed25519PublicKeyB64 },
+          manifestB64: toB64(c.manifest), signatureB64: toB64(c.signature), metadataB64: toB64(c.metadata),
+          encryptedSize: c.encryptedSize, blockCount: c.blockCount,
+        };
+      }),
+      nextSince: page.at(-1)?.seq ?? since,
+      hasMore: rows.length > limit,
+    };
+  }
+
+  async addItems(auth: AuthContext, albumId: string, body: S<typeof AddAlbumItemsBody>): Promise<{ added: number }> {
+    const { album } = await requireRole(this.db.repos, auth.userId, albumId.toLowerCase(), ['owner', 'editor'],
+      (role) => `${plural(role)} cannot add photos to this album; ask its owner for editor access`);
+    const wanted = new Map(body.items.map((i) => [i.fileId.toLowerCase(), i.wrappedKeyB64]));
+    // The caller must be able to read each file (their library, or an album they are in).
+    const unreadable: string[] = [];
+    for (const fileId of wanted.keys()) if (!(await this.access.canRead(auth.userId, fileId))) unreadable.push(fileId);
+    if (unreadable.length > 0) {
+      throw notFound(`${unreadable.length === 1 ? 'file' : 'files'} ${list(unreadable.map(shortId))} not found among the photos you can see; nothing was added`);
+    }
+    return this.db.tx(async (r) => {
+      const a = await r.albums.lock(album.id);
+      if (!a) throw albumNotFound(album.id);
+      if (a.rotationNeeded) throw rotationRequired();
+      if (body.epoch !== a.currentEpoch) throw keyChanged();
+      const present = new Set((await r.albums.items(a.id, [...wanted.keys()])).filter((i) => i.state === 'active').map((i) => i.fileId));
+      const adding = [...wanted].filter(([id]) => !present.has(id));
+      if (adding.length === 0) return { added: 0 };
+      const now = this.clock.now();
+      let seq = (await r.albums.advanceItemSeq(a.id, adding.length)) - adding.length + 1;
+      for (const [fileId, keyB64] of adding) {
+        const f = await r.files.find(fileId);
+        await r.albums.putItem({
+          albumId: a.id, fileId, epoch: body.epoch, wrappedKey: fromB64(keyB64), addedBy: auth.userId, addedAt: now,
+          // A file still uploading joins the feed when it completes.
+          seq: f?.status === 'complete' ? seq++ : 0, state: 'active',
+        });
+      }
+      await r.albums.update(a.id, { updatedAt: now });
+      return { added: adding.length };
+    });
+  }
+
+  async removeItems(auth: AuthContext, albumId: string, fileIds: string[]): Promise<{ removed: number }> {
+    const { album, member } = await requireRole(this.db.repos, auth.userId, albumId.toLowerCase(), ['owner', 'editor'],
+      (role) => `${plural(role)} cannot remove photos from this album`);
+    const ids = [...new Set(fileIds.map((id) => id.toLowerCase()))];
+    const { removed, freed } = await this.db.tx(async (r) => {
+      await r.albums.lock(album.id);
+      const items = (await r.albums.items(album.id, ids)).filter((i) => i.state === 'active');
+      const present = new Set(items.map((i) => i.fileId));
+      const missing = ids.filter((id) => !present.has(id));
+      if (missing.length > 0) {
+        throw notFound(`${missing.length === 1 ? 'file' : 'files'} ${list(missing.map(shortId))} not in this album; nothing was removed`);
+      }
+      if (member.role === 'editor') {
+        const others = items.filter((i) => i.addedBy !== auth.userId).length;
+        if (others > 0) {
+          throw forbidden(`editors can remove only photos they added; ${others} of these ${others === 1 ? 'was' : 'were'} added by others; nothing was removed`);
+        }
+      }
+      const now = this.clock.now();
+      let seq = (await r.albums.advanceItemSeq(album.id, items.length)) - items.length + 1;
+      for (const i of items) await r.albums.markItemRemoved(album.id, i.fileId, seq++);
+      await r.albums.update(album.id, { updatedAt: now });
+      return { removed: items.length, freed: await this.releaseUnreferenced(r, ids) };
+    });
+    for (const f of freed) await this.files.deleteBlobs(f);
+    return { removed };
+  }
+
+  // ------------------------------------------------------------ members
+
+  async members(auth: AuthContext, albumId: string): Promise<{ members: S<typeof AlbumMember>[] }> {
+    const { album, member } = await requireMember(this.db.repos, auth.userId, albumId.toLowerCase());
+    // The owner sees every invitation; others see who is in (or invited to) the album now.
+    const rows = await this.db.repos.albums.members(album.id, member.role === 'owner' ? undefined : ['pending', 'active']);
+    return { members: await this.memberViews(this.db.repos, rows) };
+  }
+
+  async share(auth: AuthContext, albumId: string, body: S<typeof ShareAlbumBody>): Promise<{ members: S<typeof AlbumMember>[] }> {
+    const { album } = await requireRole(this.db.repos, auth.userId, albumId.toLowerCase(), ['owner'],
+      (role) => `only the album owner can share it; ${plural(role)} cannot invite people`);
+    const invites = body.invites.map((i) => ({ ...i, userId: i.userId.toLowerCase() }));
+    const dup = invites.map((i) => i.userId).filter((id, n, all) => all.indexOf(id) !== n);
+    if (dup.length > 0) throw badRequest(`each person may be invited once per request; repeated: ${list([...new Set(dup)].map(shortId))}`);
+    if (invites.some((i) => i.userId === auth.userId)) throw badRequest('you own this album; invite other people');
+    const users = await this.users(this.db.repos, invites.map((i) => i.userId));
+    const unknown = invites.filter((i) => !users.has(i.userId)).map((i) => shortId(i.userId));
+    if (unknown.length > 0) throw notFound(`no Obscura account with id ${list(unknown)}; nothing was shared`);
+
+    const now = this.clock.now();
+    const created = await this.db.tx(async (r) => {
+      const a = await r.albums.lock(album.id);
+      if (!a) throw albumNotFound(album.id);
+      const already: string[] = [];
+      for (const i of invites) if (await r.albums.liveMember(a.id, i.userId)) already.push(users.get(i.userId)!.email);
+      if (already.length > 0) throw conflict(`already invited to or in this album: ${list(already)}; nothing was shared`);
+      const shared = await r.albums.countShared(a.id);
+      if (shared + invites.length > ALBUM_MEMBERS_MAX) {
+        throw new AppError('limit-reached',
+          `an album can be shared with at most ${ALBUM_MEMBERS_MAX} people; this one has ${shared} and the request adds ${invites.length}`);
+      }
+      for (const i of invites) checkEpochCoverage(i.sealedKeys.map((k) => k.epoch), a.currentEpoch, users.get(i.userId)!.email);
+      const rows: MemberRow[] = [];
+      for (const i of invites) {
+        const row: MemberRow = {
+          id: this.random.uuid(), albumId: a.id, userId: i.userId, role: i.role, status: 'pending', invitedBy: auth.userId,
+          invitedAt: now, respondedAt: null, messageSealed: i.messageSealedB64 ? fromB64(i.messageSealedB64) : null,
+        };
+        await r.albums.insertMember(row);
+        await r.albums.deleteKeysFor(a.id, [i.userId]);
+        await r.albums.insertKeys(i.sealedKeys.map((k) => ({ albumId: a.id, epoch: k.epoch, userId: i.userId, sealed: fromB64(k.sealedB64), sealedBy: auth.userId })));
+        rows.push(row);
+      }
+      await r.albums.update(a.id, { updatedAt: now });
+      return rows;
+    });
+
+    const sharer = (await this.db.repos.users.findById(auth.userId))!;
+    for (const i of invites) {
+      const to = users.get(i.userId)!.email;
+      try {
+        await this.mailer.send(invitationMail({
+          to, sharer: { displayName: sharer.displayName, email: sharer.email }, role: i.role,
+          albumName: i.email?.albumName, message: i.email?.message, publicUrl: this.publicUrl,
+        }));
+      } catch (e) {
+        this.logger.error(`mail: invitation for ${to} could not be sent; the invitation stands in the app`, e);
+      }
+    }
+    return { members: await this.memberViews(this.db.repos, created) };
+  }
+
+  async updateMember(auth: AuthContext, albumId: string, userId: string, role: 'viewer' | 'editor'): Promise<S<typeof AlbumMember>> {
+    const { album } = await requireRole(this.db.repos, auth.userId, albumId.toLowerCase(), ['owner'],
+      (r) => `only the album owner can change what people may do; ${plural(r)} cannot`);
+    const target = await this.targetMember(this.db.repos, album, userId.toLowerCase());
+    await this.db.repos.albums.setMemberRole(target.id, role);
+    const [view] = await this.memberViews(this.db.repos, [{ ...target, role }]);
+    return view!;
+  }
+
+  async removeMember(auth: AuthContext, albumId: string, userId: string, rotation: S<typeof Rotation>): Promise<S<typeof AlbumDetail>> {
+    const { album } = await requireRole(this.db.repos, auth.userId, albumId.toLowerCase(), ['owner'],
+      (role) => `only the album owner can remove people; ${plural(role)} can leave the album instead`);
+    const targetId = userId.toLowerCase();
+    // [Note: remove and rotate together] the member's access ends, and the album moves
+    // to a key they never had, in one transaction: no photo can be added in between.
+    await this.db.tx(async (r) => {
+      const a = await r.albums.lock(album.id);
+      if (!a) throw albumNotFound(album.id);
+      const target = await this.targetMember(r, a, targetId);
+      const now = this.clock.now();
+      await r.albums.setMemberStatus(target.id, 'removed', now);
+      await r.albums.deleteKeysFor(a.id, [target.userId]);
+      await this.applyRotation(r, a, rotation, auth.userId, now);
+    });
+    return this.get(auth, album.id);
+  }
+
+  async unshare(auth: AuthContext, albumId: string, rotation: S<typeof Rotation>): Promise<S<typeof AlbumDetail>> {
+    const { album } = await requireRole(this.db.repos, auth.userId, albumId.toLowerCase(), ['owner'],
+      (role) => `only the album owner can stop sharing it; ${plural(role)} can leave it instead`);
+    await this.db.tx(async (r) => {
+      const a = await r.albums.lock(album.id);
+      if (!a) throw albumNotFound(album.id);
+      const now = this.clock.now();
+      const gone = (await r.albums.members(a.id, ['pending', 'active'])).filter((m) => m.role !== 'owner');
+      await r.albums.endAllShares(a.id, 'removed', now);
+      await r.albums.deleteKeysFor(a.id, gone.map((m) => m.userId));
+      await this.deletePublicLinks(r, a.id);
+      await this.applyRotation(r, a, rotation, auth.userId, now);
+    });
+    return this.get(auth, album.id);
+  }
+
+  async leave(auth: AuthContext, albumId: string): Promise<{ ok: true }> {
+    const id = albumId.toLowerCase();
+    // Access: the caller's own live membership (active, or pending: leaving declines).
+    const member = await this.db.repos.albums.liveMember(id, auth.userId);
+    if (!member) throw albumNotFound(id);
+    if (member.role === 'owner') throw badRequest('you own this album: stop sharing it or delete it instead of leaving');
+    await this.db.tx(async (r) => {
+      const now = this.clock.now();
+      const m = await r.albums.memberById(member.id);
+      if (!m || (m.status !== 'active' && m.status !== 'pending')) throw albumNotFound(id);
+      await r.albums.setMemberStatus(m.id, m.status === 'pending' ? 'declined' : 'left', now);
+      await r.albums.deleteKeysFor(id, [auth.userId]);
+      // [Note: why album keys rotate] someone who leaves still knows the current key — and so
+      // does a pending invitee who declines: the invitation carried the sealed keys.
+      await r.albums.update(id, { rotationNeeded: true, updatedAt: now });
+    });
+    return { ok: true };
+  }
+
+  async rotate(auth: AuthContext, albumId: string, rotation: S<typeof Rotation>): Promise<S<typeof AlbumDetail>> {
+    const { album, member } = await requireRole(this.db.repos, auth.userId, albumId.toLowerCase(), ['owner', 'editor'],
+      (role) => `${plural(role)} cannot change the album key`);
+    if (member.role === 'editor' && !album.rotationNeeded) {
+      throw forbidden('editors may rotate the album key only after someone left; ask the owner');
+    }
+    await this.db.tx(async (r) => {
+      const a = await r.albums.lock(album.id);
+      if (!a) throw albumNotFound(album.id);
+      if (member.role === 'editor' && !a.rotationNeeded) throw keyChanged();
+      await this.applyRotation(r, a, rotation, auth.userId, this.clock.now());
+    });
+    return this.get(auth, album.id);
+  }
+
+  // ------------------------------------------------------------ invitations
+
+  async invitations(auth: AuthContext): Promise<{ invitations: S<typeof Invitation>[] }> {
+    // Access: scoped to the caller's own pending invitations.
+    const rows = await this.db.repos.albums.pendingInvitationsFor(auth.userId);
+    const invitations: S<typeof Invitation>[] = [];
+    for (const m of rows) {
+      const album = await this.db.repos.albums.find(m.albumId);
+      if (!album) continue;
+      const keys = await this.sealedKeys(this.db.repos, album.id, auth.userId);
+      const inviter = await this.users(this.db.repos, [m.invitedBy ?? album.ownerId]);
+      invitations.push({
+        invitationId: m.id, albumId: album.id, role: m.role, invitedBy: inviter.get(m.invitedBy ?? album.ownerId)!,
+        invitedAt: iso(m.invitedAt), albumMetadataB64: toB64(album.metadata), metadataEpoch: album.metadataEpoch,
+        sealedKeys: keys, messageSealedB64: m.messageSealed ? toB64(m.messageSealed) : null,
+      });
+    }
+    return { invitations };
+  }
+
+  async accept(auth: AuthContext, invitationId: string): Promise<S<typeof AlbumSummary>> {
+    const inv = await this.ownInvitation(auth, invitationId);
+    await this.db.tx(async (r) => {
+      await this.stillPending(r, inv.id);
+      await r.albums.setMemberStatus(inv.id, 'active', this.clock.now());
+    });
+    const album = (await this.db.repos.albums.find(inv.albumId))!;
+    return this.summary(this.db.repos, album, inv.role);
+  }
+
+  async decline(auth: AuthContext, invitationId: string): Promise<{ ok: true }> {
+    const inv = await this.ownInvitation(auth, invitationId);
+    await this.db.tx(async (r) => {
+      await this.stillPending(r, inv.id);
+      const now = this.clock.now();
+      await r.albums.setMemberStatus(inv.id, 'declined', now);
+      await r.albums.deleteKeysFor(inv.albumId, [auth.userId]);
+      // The invitation carried the sealed keys: rotate before anything new is added.
+      await r.albums.update(inv.albumId, { rotationNeeded: true, updatedAt: now });
+    });
+    return { ok: true };
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  /** Access check for invitations: only the invitee sees one; any other caller gets "not found". */
+  private async ownInvitation(auth: AuthContext, invitationId: string): Promise<MemberRow> {
+    const inv = await this.db.repos.albums.memberById(invitationId.toLowerCase());
+    if (!inv || inv.userId !== auth.userId || inv.role === 'owner') throw notFound(`invitation ${shortId(invitationId)} not found`);
+    return inv;
+  }
+
+  private async stillPending(r: Repos, invitationId: string): Promise<void> {
+    const m = await r.albums.memberById(invitationId);
+    if (!m) throw notFound(`invitation ${shortId(invitationId)} not found`);
+    const was = { pending: '', active: 'accepted', declined: 'declined', removed: 'withdrawn', left: 'accepted (you have left the album since)' }[m.status];
+    if (m.status !== 'pending') throw conflict(`this invitation was already ${was}`);
+  }
+
+  /** A live non-owner member the owner acts on. */
+  private async targetMember(r: Repos, album: AlbumRow, userId: string): Promise<MemberRow> {
+    if (userId === album.ownerId) throw badRequest('the owner cannot be changed or removed; delete the album instead');
+    const m = await r.albums.liveMember(album.id, userId);
+    if (!m) throw notFound(`${shortId(userId)} is not a member of this album (nor invited to it)`);
+    return m;
+  }
+
+  /**
+   * Stores a new epoch: its key sealed to exactly the people who remain (owner,
+   * active and pending members) and the metadata re-encrypted under it.
+   */
+  private async applyRotation(r: Repos, album: AlbumRow, rot: S<typeof Rotation>, byUserId: string, now: number): Promise<void> {
+    if (rot.epoch !== album.currentEpoch + 1) throw keyChanged();
+    const remaining = (await r.albums.members(album.id, ['pending', 'active'])).map((m) => m.userId);
+    const given = rot.sealedKeys.map((k) => k.userId.toLowerCase());
+    const dups = given.filter((id, n) => given.indexOf(id) !== n);
+    const users = await this.users(r, [...remaining, ...given]);
+    const label = (id: string) => users.get(id)?.email ?? shortId(id);
+    if (dups.length > 0) throw badRequest(`the new album key is sealed more than once to ${list([...new Set(dups)].map(label))}`);
+    const missing = remaining.filter((id) => !given.includes(id));
+    const extra = given.filter((id) => !remaining.includes(id));
+    if (missing.length > 0 || extra.length > 0) {
+      throw badRequest(`the new album key must be sealed to exactly the people who remain in the album: ${[
+        missing.length > 0 ? `missing ${list(missing.map(label))}` : '',
+        extra.length > 0 ? `not in the album: ${list(extra.map(label))}` : '',
+      ].filter(Boolean).join('; ')}`);
+    }
+    await r.albums.insertKeys(rot.sealedKeys.map((k) => ({
+      albumId: album.id, epoch: rot.epoch, userId: k.userId.toLowerCase(), sealed: fromB64(k.sealedB64), sealedBy: byUserId,
+    })));
+    await r.albums.update(album.id, {
+      currentEpoch: rot.epoch, metadata: fromB64(rot.metadataB64), metadataEpoch: rot.epoch, rotationNeeded: false, updatedAt: now,
+    });
+  }
+
+  // [Note: public links hook] stopping sharing deletes every public link of the
+  // album. Links do not exist yet; when they do, delete them here (same transaction).
+  private async deletePublicLinks(_r: Repos, _albumId: string): Promise<number> {
+    return 0;
+  }
+
+  /** Deletes the rows of files nothing references any more and refunds their quota; blobs go after commit. */
+  private async releaseUnreferenced(r: Repos, fileIds: string[]): Promise<FileRow[]> {
+    const freed: FileRow[] = [];
+    for (const id of fileIds) {
+      if ((await r.files.referenceCount(id)) > 0) continue;
+      const f = await r.files.find(id);
+      if (!f) continue;
+      await r.files.delete(id);
+      await r.users.releaseBytes(f.quotaOwnerId, f.chargedBytes);
+      freed.push(f);
+    }
+    return freed;
+  }
+
+  private async users(r: Repos, ids: string[]): Promise<Map<string, UserRef>> {
+    return new Map((await r.users.findManyById(ids)).map((u) => [u.id, userRef(u)]));
+  }
+
+  private async sealedKeys(r: Repos, albumId: string, userId: string) {
+    const keys = await r.albums.keysFor(albumId, userId);
+    const by = await this.users(r, keys.map((k) => k.sealedBy));
+    return keys.map((k) => ({ epoch: k.epoch, sealedB64: toB64(k.sealed), sealedBy: by.get(k.sealedBy)! }));
+  }
+
+  private async memberViews(r: Repos, rows: MemberRow[]): Promise<S<typeof AlbumMember>[]> {
+    const users = await this.users(r, rows.flatMap((m) => m.invitedBy ? [m.userId, m.invitedBy] : [m.userId]));
+    return rows.map((m) => ({
+      invitationId: m.id, user: users.get(m.userId)!, role: m.role, status: m.status,
+      invitedBy: m.invitedBy ? users.get(m.invitedBy) ?? null : null,
+      invitedAt: iso(m.invitedAt), respondedAt: m.respondedAt === null ? null : iso(m.respondedAt),
+    }));
+  }
+
+  private async summary(r: Repos, album: AlbumRow, role: Role): Promise<S<typeof AlbumSummary>> {
+    const owner = (await this.users(r, [album.ownerId])).get(album.ownerId)!;
+    return {
+      albumId: album.id, owner, myRole: role, currentEpoch: album.currentEpoch, metadataB64: toB64(album.metadata),
+      metadataEpoch: album.metadataEpoch, itemCount: await r.albums.itemCount(album.id), memberCount: await r.albums.countShared(album.id),
+      linkCount: 0, rotationNeeded: album.rotationNeeded, createdAt: iso(album.createdAt), updatedAt: iso(album.updatedAt),
+    };
+  }
+
+  private async detail(r: Repos, album: AlbumRow, role: Role, userId: string): Promise<S<typeof AlbumDetail>> {
+    return { ...(await this.summary(r, album, role)), myKeys: await this.sealedKeys(r, album.id, userId) };
+  }
+}
+
+/** An invitee needs every epoch key 1..current (older photos are wrapped under older keys). */
+function checkEpochCoverage(epochs: number[], current: number, who: string): void {
+  const seen = new Set(epochs);
+  const missing: number[] = [];
+  for (let e = 1; e <= current; e++) if (!seen.has(e)) missing.push(e);
+  const extra = [...seen].filter((e) => e < 1 || e > current);
+  if (missing.length > 0 || extra.length > 0 || seen.size !== epochs.length) {
+    throw badRequest(`sealedKeys for ${who} must hold each album key epoch 1..${current} exactly once${
+      missing.length > 0 ? `; missing epoch ${missing.join(', ')}` : ''}${extra.length > 0 ? `; unknown epoch ${extra.join(', ')}` : ''}${
+      seen.size !== epochs.length ? '; an epoch is repeated' : ''}`);
+  }
+}

@@ -1,0 +1,210 @@
+// [Note: authorization matrix] one row per route of the protocol table × every kind
+// of actor, all against one scenario: an album with a member of each kind, a photo
+// the owner added from their library (P1) and one the editor uploaded into it (P2).
+// Adding a route without a row here fails the first test.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import * as opaque from '@serenity-kit/opaque';
+import { routes, type RouteName } from '@obscura/protocol';
+import {
+  addItems, allEpochs, blob, createAlbum, invitationOf, invite, join, rotationFor, uploadToAlbum, userId,
+} from './album-helpers.ts';
+import { call, fakeFile, keyStretching, login, makeTestApp, putBlock, signup, uploadFile, type Account, type TestApp } from './helpers.ts';
+
+const ACTORS = ['owner', 'editor', 'viewer', 'pending', 'declined', 'removed', 'left', 'stranger', 'anonymous'] as const;
+type Actor = (typeof ACTORS)[number];
+type Member = Exclude<Actor, 'anonymous'>;
+
+interface Scenario { albumId: string; p1: string; p2: string; epoch: number; pendingInvitation: string; ownerExtraSession: string }
+interface Req { token?: string; params?: Record<string, string | number>; body?: unknown; query?: string; payload?: Buffer; headers?: Record<string, string> }
+interface Row {
+  route: RouteName;
+  variant?: string;
+  req: (fx: Scenario, actor: Actor) => Promise<Req> | Req;
+  expect: Record<Actor, number>;
+}
+
+/** Expected statuses: the listed actors, 404 for the other accounts (an album or file they cannot see), 401 anonymous. */
+function exp(allowed: Partial<Record<Member, number>>, others = 404): Record<Actor, number> {
+  const e = {} as Record<Actor, number>;
+  for (const a of ACTORS) e[a] = a === 'anonymous' ? 401 : allowed[a as Member] ?? others;
+  return e;
+}
+const everyone = (status = 200) => exp({}, status);
+const publicRoute = (status: number) => ({ ...everyone(status), anonymous: status });
+const ownerOnly = (owner = 200) => exp({ owner, editor: 403, viewer: 403 });
+const members = (status = 200) => exp({ owner: status, editor: status, viewer: status });
+
+describe('authorization matrix', () => {
+  let t: TestApp;
+  const acct = {} as Record<Member, Account>;
+  before(async () => {
+    t = await makeTestApp();
+    for (const a of ACTORS) if (a !== 'anonymous') acct[a] = await signup(t.app, `${a}-${randomUUID().slice(0, 8)}@example.org`, 'correct horse battery', a);
+  });
+  after(() => t.close());
+
+  const id = (a: Member) => userId(acct[a]);
+
+  async function scenario(): Promise<Scenario> {
+    const { owner, editor, viewer, pending, declined, removed, left } = acct;
+    const albumId = await createAlbum(t.app, owner);
+    const p1 = (await uploadFile(t.app, owner.token)).body.fileId;
+    await addItems(t.app, owner.token, albumId, [p1], 1);
+    await join(t.app, owner, albumId, editor, 'editor');
+    await join(t.app, owner, albumId, viewer, 'viewer');
+    await join(t.app, owner, albumId, removed, 'viewer');
+    await join(t.app, owner, albumId, left, 'editor');
+    await invite(t.app, owner, albumId, [declined]);
+    await invite(t.app, owner, albumId, [pending]);
+    const p2 = (await uploadToAlbum(t.app, editor.token, albumId, 1)).body.fileId;
+    // declining (like leaving) flags the key for rotation; the removal below rotates it
+    await call(t.app, 'declineInvitation', { token: declined.token, params: { invitationId: await invitationOf(t.app, declined, albumId) } });
+    await call(t.app, 'leaveAlbum', { token: left.token, params: { albumId } });
+    const rot = await rotationFor(t.app, owner, albumId, [id('owner'), id('editor'), id('viewer'), id('pending')]);
+    const r = await call(t.app, 'removeMember', { token: owner.token, params: { albumId, userId: id('removed') }, body: { rotation: rot } });
+    assert.equal(r.statusCode, 200, r.body);
+    const extra = (await login(t.app, owner.email, owner.password)).json();
+    return { albumId, p1, p2, epoch: 2, pendingInvitation: await invitationOf(t.app, pending, albumId), ownerExtraSession: extra.sessionId };
+  }
+
+  const rotation = (fx: Scenario, who: Member[]) => ({
+    epoch: fx.epoch + 1, metadataB64: blob(40), sealedKeys: who.map((a) => ({ userId: id(a), sealedB64: blob() })),
+  });
+  const remaining: Member[] = ['owner', 'editor', 'viewer', 'pending'];
+  const opaqueReq = () => opaque.client.startRegistration({ password: 'x' }).registrationRequest;
+  const newEmail = () => `n-${randomUUID().slice(0, 8)}@example.org`;
+
+  const rows: Row[] = [
+    { route: 'health', req: () => ({}), expect: publicRoute(200) },
+    { route: 'signupStart', req: () => ({ body: { email: newEmail(), registrationRequestB64: opaqueReq() } }), expect: publicRoute(200) },
+    {
+      route: 'signupFinish', expect: publicRoute(409),
+      // An existing account's email: refused the same way whoever asks.
+      req: () => ({ body: {
+        email: acct.stranger.email, displayName: 'X', registrationRecordB64: randomBytes(192).toString('base64url'),
+        x25519PublicKeyB64: blob(32), ed25519PublicKeyB64: blob(32), passwordEnvelopeB64: blob(10), recoveryEnvelopeB64: blob(10),
+      } }),
+    },
+    { route: 'loginStart', req: () => ({ body: { email: acct.stranger.email, startLoginRequestB64: opaque.client.startLogin({ password: 'x' }).startLoginRequest } }), expect: publicRoute(200) },
+    { route: 'loginFinish', req: () => ({ body: { loginId: randomUUID(), finishLoginRequestB64: 'AAAA' } }), expect: publicRoute(401) },
+    { route: 'recoveryStart', req: () => ({ body: { email: acct.stranger.email, registrationRequestB64: opaqueReq() } }), expect: publicRoute(200) },
+    {
+      route: 'recoveryFinish', expect: publicRoute(401),
+      req: () => ({ body: { recoveryId: randomUUID(), signatureB64: blob(64), registrationRecordB64: randomBytes(192).toString('base64url'), passwordEnvelopeB64: blob(10) } }),
+    },
+    {
+      route: 'logout', expect: everyone(200),
+      // A session of its own, so the actor's main session lives on.
+      req: async (_fx, a) => a === 'anonymous' ? {} : { token: (await login(t.app, acct[a].email, acct[a].password)).json().token },
+    },
+    { route: 'passwordChangeStart', req: () => ({ body: { registrationRequestB64: opaqueReq() } }), expect: everyone(200) },
+    {
+      route: 'passwordChangeFinish', expect: everyone(200),
+      // Re-registers the same password, so later logins still work.
+      req: async (_fx, a) => {
+        if (a === 'anonymous') return { body: { registrationRecordB64: randomBytes(192).toString('base64url'), passwordEnvelopeB64: blob(10) } };
+        const { clientRegistrationState, registrationRequest } = opaque.client.startRegistration({ password: acct[a].password });
+        const start = await call(t.app, 'passwordChangeStart', { token: acct[a].token, body: { registrationRequestB64: registrationRequest } });
+        const { registrationRecord } = opaque.client.finishRegistration({
+          password: acct[a].password, clientRegistrationState, registrationResponse: start.json().registrationResponseB64, keyStretching,
+        });
+        return { body: { registrationRecordB64: registrationRecord, passwordEnvelopeB64: blob(10) } };
+      },
+    },
+    { route: 'me', req: () => ({}), expect: everyone(200) },
+    { route: 'listSessions', req: () => ({}), expect: everyone(200) },
+    { route: 'revokeSession', req: (fx) => ({ params: { sessionId: fx.ownerExtraSession } }), expect: exp({ owner: 200 }) },
+
+    { route: 'createFile', variant: 'into my library', req: () => ({ body: fakeFile([10]).body }), expect: everyone(200) },
+    { route: 'createFile', variant: 'into the album', req: (fx) => ({ body: { ...fakeFile([10]).body, album: { albumId: fx.albumId, epoch: fx.epoch } } }), expect: exp({ owner: 200, editor: 200, viewer: 403 }) },
+    {
+      route: 'putBlock', variant: 'P2 (complete): only its uploader passes the access check, then it is already complete',
+      req: (fx) => ({ params: { fileId: fx.p2, index: 0 }, payload: randomBytes(10), headers: { 'content-type': 'application/octet-stream' } }),
+      expect: exp({ editor: 409 }),
+    },
+    { route: 'uploadStatus', req: (fx) => ({ params: { fileId: fx.p2 } }), expect: members() },
+    { route: 'completeFile', req: (fx) => ({ params: { fileId: fx.p2 } }), expect: exp({ editor: 200 }) },
+    { route: 'getFile', req: (fx) => ({ params: { fileId: fx.p2 } }), expect: members() },
+    { route: 'getFile', variant: 'P1 via the album key', req: (fx) => ({ params: { fileId: fx.p1 }, query: `albumId=${fx.albumId}` }), expect: members() },
+    { route: 'getBlock', req: (fx) => ({ params: { fileId: fx.p2, index: 0 } }), expect: members() },
+    { route: 'getBlock', variant: "P1 (in the owner's library and the album)", req: (fx) => ({ params: { fileId: fx.p1, index: 0 } }), expect: members() },
+    { route: 'getThumbnail', req: (fx) => ({ params: { fileId: fx.p2, size: 'large' } }), expect: members() },
+
+    { route: 'libraryChanges', req: () => ({}), expect: everyone(200) },
+    { route: 'libraryLookup', req: () => ({ body: { contentHashes: ['0'.repeat(64)] } }), expect: everyone(200) },
+    { route: 'libraryTrash', req: (fx) => ({ body: { fileIds: [fx.p1] } }), expect: exp({ owner: 200 }) },
+    { route: 'libraryRestore', req: (fx) => ({ body: { fileIds: [fx.p1] } }), expect: exp({ owner: 200 }) },
+    { route: 'libraryDelete', req: (fx) => ({ body: { fileIds: [fx.p1] } }), expect: exp({ owner: 200 }) },
+    { route: 'libraryAdd', req: (fx) => ({ body: { items: [{ fileId: fx.p2, wrappedKeyB64: blob(72), contentHash: randomBytes(32).toString('hex') }] } }), expect: members() },
+
+    { route: 'usersLookup', req: () => ({ body: { emails: [acct.owner.email] } }), expect: everyone(200) },
+    { route: 'createAlbum', req: () => ({ body: { albumId: randomUUID(), metadataB64: blob(), sealedKeyB64: blob() } }), expect: everyone(200) },
+    { route: 'listAlbums', req: () => ({}), expect: everyone(200) },
+    { route: 'getAlbum', req: (fx) => ({ params: { albumId: fx.albumId } }), expect: members() },
+    { route: 'updateAlbumMetadata', req: (fx) => ({ params: { albumId: fx.albumId }, body: { epoch: fx.epoch, metadataB64: blob() } }), expect: ownerOnly() },
+    { route: 'deleteAlbum', req: (fx) => ({ params: { albumId: fx.albumId } }), expect: ownerOnly() },
+    { route: 'listAlbumItems', req: (fx) => ({ params: { albumId: fx.albumId } }), expect: members() },
+    {
+      route: 'addAlbumItems', variant: 'P1 (the editor can see it through the album)',
+      req: (fx) => ({ params: { albumId: fx.albumId }, body: { epoch: fx.epoch, items: [{ fileId: fx.p1, wrappedKeyB64: blob(72) }] } }),
+      expect: exp({ owner: 200, editor: 200, viewer: 403 }),
+    },
+    {
+      route: 'removeAlbumItems', variant: 'the owner removes P1, the others P2 (the editor added it)',
+      req: (fx, a) => ({ params: { albumId: fx.albumId }, body: { fileIds: [a === 'owner' ? fx.p1 : fx.p2] } }),
+      expect: exp({ owner: 200, editor: 200, viewer: 403 }),
+    },
+    { route: 'listMembers', req: (fx) => ({ params: { albumId: fx.albumId } }), expect: members() },
+    {
+      route: 'shareAlbum', req: (fx) => ({ params: { albumId: fx.albumId }, body: { invites: [{ userId: id('stranger'), role: 'viewer', sealedKeys: allEpochs(fx.epoch) }] } }),
+      expect: ownerOnly(),
+    },
+    { route: 'updateMember', req: (fx) => ({ params: { albumId: fx.albumId, userId: id('viewer') }, body: { role: 'editor' } }), expect: ownerOnly() },
+    {
+      route: 'removeMember', req: (fx) => ({ params: { albumId: fx.albumId, userId: id('viewer') }, body: { rotation: rotation(fx, ['owner', 'editor', 'pending']) } }),
+      expect: ownerOnly(),
+    },
+    { route: 'unshareAlbum', req: (fx) => ({ params: { albumId: fx.albumId }, body: { rotation: rotation(fx, ['owner']) } }), expect: ownerOnly() },
+    { route: 'leaveAlbum', req: (fx) => ({ params: { albumId: fx.albumId } }), expect: exp({ owner: 400, editor: 200, viewer: 200, pending: 200 }) },
+    {
+      route: 'rotateAlbum', variant: 'no one left since the last rotation',
+      req: (fx) => ({ params: { albumId: fx.albumId }, body: { rotation: rotation(fx, remaining) } }),
+      expect: exp({ owner: 200, editor: 403, viewer: 403 }),
+    },
+    { route: 'listInvitations', req: () => ({}), expect: everyone(200) },
+    { route: 'acceptInvitation', req: (fx) => ({ params: { invitationId: fx.pendingInvitation } }), expect: exp({ pending: 200 }) },
+    { route: 'declineInvitation', req: (fx) => ({ params: { invitationId: fx.pendingInvitation } }), expect: exp({ pending: 200 }) },
+  ];
+
+  test('every route of the protocol table has at least one row', () => {
+    const covered = new Set(rows.map((r) => r.route));
+    assert.deepEqual(Object.keys(routes).filter((n) => !covered.has(n as RouteName)), []);
+  });
+
+  for (const row of rows) {
+    test(`${row.route}${row.variant ? ` (${row.variant})` : ''}: ${ACTORS.map((a) => `${a} ${row.expect[a]}`).join(', ')}`, async () => {
+      const fx = await scenario();
+      // Refusals first (they must change nothing), then the allowed actors, the owner last.
+      const order = [...ACTORS].sort((a, b) => rank(row.expect[a], a) - rank(row.expect[b], b));
+      const got = {} as Record<Actor, number>;
+      for (const actor of order) {
+        const r = await row.req(fx, actor);
+        const token = actor === 'anonymous' ? undefined : r.token ?? acct[actor].token;
+        const res = row.route === 'putBlock' && token
+          ? await putBlock(t.app, token, String(r.params!.fileId), Number(r.params!.index), r.payload!)
+          : await call(t.app, row.route, { ...r, ...(token ? { token } : {}) });
+        got[actor] = res.statusCode;
+        if (res.statusCode >= 400) assert.equal(typeof res.json().error.message, 'string', `${actor}: ${res.body}`);
+        assert.ok(res.statusCode < 500, `${actor}: ${res.body}`);
+      }
+      assert.deepEqual(got, row.expect);
+    });
+  }
+});
+
+function rank(status: number, actor: Actor): number {
+  if (status >= 300) return 0;
+  return actor === 'owner' ? 2 : 1;
+}
