@@ -34,7 +34,7 @@ export { MANIFEST_VERSION, type Manifest, type ManifestInput, type BlobKind, sig
 export {
   WRAP_VERSION, WRAPPED_KEY_LENGTH,
   wrapFileKeyForLibrary, unwrapFileKeyForLibrary, wrapFileKeyForAlbum, unwrapFileKeyForAlbum,
-  wrapFileKeyForLink, unwrapFileKeyForLink, wrapAlbumKeyForLink, unwrapAlbumKeyForLink,
+  wrapFileKeyForLink, unwrapFileKeyForLink, wrapAlbumKeyForLink, unwrapAlbumKeyForLink, wrapLinkForOwner, unwrapLinkForOwner,
 } from './wrap.ts';
 export {
   ALBUM_METADATA_VERSION, type AlbumMetadata, newAlbumKey, rotateAlbumKey, encryptAlbumMetadata, decryptAlbumMetadata, albumMetadataEpoch,

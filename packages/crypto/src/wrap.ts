@@ -10,6 +10,13 @@
 //   kind 2 file-in-album:   albumId, u64 epoch, fileId
 //   kind 3 file-in-link:    linkId, fileId
 //   kind 4 album-in-link:   linkId, albumId, u64 epoch
+//   kind 5 link-for-owner:  ownerId, linkId         (the link key, for its owner)
+//   kind 6 link-secret-for-owner: ownerId, linkId   (the URL secret, for its owner)
+//
+// [Note: the owner keeps a link's key] an album link must receive every new epoch key
+// when the album rotates, and the owner should be able to copy the URL again later. So
+// the link key and the URL secret are wrapped under the owner's library key (kinds 5, 6);
+// only the owner can unwrap them, never the server and never a removed member.
 //
 // [Note: why a wrapped key carries a context digest]
 // The AAD alone already makes a key moved to another photo/album/epoch/link fail to unwrap.
@@ -18,7 +25,7 @@
 // ('auth-failed'), so the error a person sees says what actually happened.
 import { primitives } from '#primitives';
 import { CryptoError } from './errors.ts';
-import { concatBytes, constantTimeEqual } from './encoding.ts';
+import { concatBytes, constantTimeEqual, fromBase64Url, toBase64Url } from './encoding.ts';
 import { authOrThrow, checkEpoch, checkId, context } from './internal/bytes.ts';
 import { brandKey } from './keys.ts';
 import type { AlbumEpochKey, AlbumKeyBytes, FileKey, LibraryKey, LinkKey } from './keys.ts';
@@ -31,6 +38,8 @@ const KINDS = {
   'file-in-album': 2,
   'file-in-link': 3,
   'album-in-link': 4,
+  'link-for-owner': 5,
+  'link-secret-for-owner': 6,
 } as const;
 type Kind = keyof typeof KINDS;
 const KIND_NAMES = Object.fromEntries(Object.entries(KINDS).map(([k, v]) => [v, k])) as Record<number, Kind>;
@@ -126,4 +135,27 @@ export async function unwrapAlbumKeyForLink(
   const what = `key of album ${ctx.albumId} epoch ${ctx.epoch} in link ${ctx.linkId}`;
   const key = brandKey<AlbumKeyBytes>(what, await unwrap(linkKey, 'album-in-link', [ctx.linkId, ctx.albumId, ctx.epoch], wrapped, what));
   return { albumId: ctx.albumId, epoch: ctx.epoch, key };
+}
+
+/** Keeps a link's key and URL secret for its owner, wrapped under the owner's library key. */
+export async function wrapLinkForOwner(
+  libraryKey: LibraryKey, link: { readonly linkKey: LinkKey; readonly secret: string }, ctx: { readonly linkId: string; readonly ownerId: string },
+): Promise<{ wrappedLinkKey: Uint8Array; wrappedSecret: Uint8Array }> {
+  ids(['link id', ctx.linkId], ['owner id', ctx.ownerId]);
+  const secretBytes = fromBase64Url(link.secret);
+  if (secretBytes.length !== 32) throw new CryptoError('malformed', `link ${ctx.linkId}: the URL secret must be 32 bytes`);
+  return {
+    wrappedLinkKey: await wrap(libraryKey, 'link-for-owner', [ctx.ownerId, ctx.linkId], link.linkKey),
+    wrappedSecret: await wrap(libraryKey, 'link-secret-for-owner', [ctx.ownerId, ctx.linkId], secretBytes),
+  };
+}
+
+export async function unwrapLinkForOwner(
+  libraryKey: LibraryKey, wrapped: { readonly wrappedLinkKey: Uint8Array; readonly wrappedSecret: Uint8Array }, ctx: { readonly linkId: string; readonly ownerId: string },
+): Promise<{ linkKey: LinkKey; secret: string }> {
+  ids(['link id', ctx.linkId], ['owner id', ctx.ownerId]);
+  const what = `link ${ctx.linkId} of ${ctx.ownerId}`;
+  const linkKey = brandKey<LinkKey>(what, await unwrap(libraryKey, 'link-for-owner', [ctx.ownerId, ctx.linkId], wrapped.wrappedLinkKey, `key of ${what}`));
+  const secret = toBase64Url(await unwrap(libraryKey, 'link-secret-for-owner', [ctx.ownerId, ctx.linkId], wrapped.wrappedSecret, `URL secret of ${what}`));
+  return { linkKey, secret };
 }

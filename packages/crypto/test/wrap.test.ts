@@ -77,3 +77,19 @@ describe('key wrapping with context', () => {
     assert.notDeepEqual(a, b);
   });
 });
+
+test('a link key and URL secret kept for the owner unwrap only for that owner and link', async () => {
+  const { wrapLinkForOwner, unwrapLinkForOwner, createLinkSecret, deriveLinkKeys, CryptoError: CE } = await import('../src/index.ts');
+  const { newLibraryKey } = await import('../src/keys.ts');
+  const lib = newLibraryKey();
+  const secret = createLinkSecret();
+  const { linkKey } = await deriveLinkKeys(secret, undefined);
+  const ctx = { linkId: 'link-1', ownerId: 'owner-1' };
+  const wrapped = await wrapLinkForOwner(lib, { linkKey, secret }, ctx);
+  const back = await unwrapLinkForOwner(lib, wrapped, ctx);
+  assert.equal(back.secret, secret);
+  assert.deepEqual([...back.linkKey], [...linkKey]);
+  await assert.rejects(unwrapLinkForOwner(lib, wrapped, { ...ctx, linkId: 'link-2' }), (e: unknown) => e instanceof CE && e.code === 'wrong-context');
+  await assert.rejects(unwrapLinkForOwner(newLibraryKey(), wrapped, ctx), (e: unknown) => e instanceof CE && e.code === 'auth-failed');
+  await assert.rejects(unwrapLinkForOwner(lib, { wrappedLinkKey: wrapped.wrappedSecret, wrappedSecret: wrapped.wrappedLinkKey }, ctx), (e: unknown) => e instanceof CE && e.code === 'wrong-context');
+});
