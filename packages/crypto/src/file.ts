@@ -81,11 +81,7 @@ function checkIndex(fileId: string, index: number): void {
 
 async function encryptOne(key: Uint8Array, fileId: string, index: number, last: boolean, plaintext: Uint8Array): Promise<Uint8Array> {
   checkIndex(fileId, index);
-  const sealed = await primitives.aesGcmEncrypt(key, blockNonce(index), plaintext, blockAad(fileId, index, last));
-  const out = new Uint8Array(1 + sealed.length);
-  out[0] = FILE_FORMAT_VERSION;
-  out.set(sealed, 1);
-  return out;
+  return primitives.aesGcmEncryptWithPrefix(key, blockNonce(index), plaintext, blockAad(fileId, index, last), Uint8Array.of(FILE_FORMAT_VERSION));
 }
 
 async function decryptOne(

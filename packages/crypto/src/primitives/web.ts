@@ -158,6 +158,14 @@ export const webPrimitives: Primitives = {
     return new Uint8Array(out);
   },
 
+  async aesGcmEncryptWithPrefix(key, nonce, plaintext, aad, prefix) {
+    const sealed = await webPrimitives.aesGcmEncrypt(key, nonce, plaintext, aad);
+    const out = new Uint8Array(prefix.length + sealed.length);
+    out.set(prefix, 0);
+    out.set(sealed, prefix.length);
+    return out;
+  },
+
   async aesGcmDecrypt(key, nonce, ciphertext, aad) {
     checkAesKey('aesGcmDecrypt', key);
     checkLength('aesGcmDecrypt nonce', nonce, AES_GCM_NONCE_LENGTH);
