@@ -55,6 +55,21 @@ function privateKeyObject(crv: Curve, raw: Uint8Array): KeyObject {
   return createPrivateKey({ key: { kty: 'OKP', crv, d: b64u(raw), x: '' }, format: 'jwk' });
 }
 
+// Public Ed25519 keys seen recently (an album lists thousands of photos from a few people);
+// importing a raw key costs about as much as a verification.
+const VERIFY_KEYS_MAX = 256;
+const verifyKeys = new Map<string, KeyObject>();
+function verifyKey(raw: Uint8Array): KeyObject {
+  const id = b64u(raw);
+  let k = verifyKeys.get(id);
+  if (!k) {
+    k = publicKeyObject('Ed25519', raw);
+    if (verifyKeys.size >= VERIFY_KEYS_MAX) verifyKeys.delete(verifyKeys.keys().next().value!);
+    verifyKeys.set(id, k);
+  }
+  return k;
+}
+
 function publicKeyObject(crv: Curve, raw: Uint8Array): KeyObject {
   return createPublicKey({ key: { kty: 'OKP', crv, x: b64u(raw) }, format: 'jwk' });
 }
@@ -221,11 +236,17 @@ export const nodePrimitives: Primitives = {
   async ed25519Verify(publicKey, message, signature) {
     checkLength('ed25519 public key', publicKey, ED25519_KEY_LENGTH);
     checkLength('ed25519 signature', signature, ED25519_SIGNATURE_LENGTH);
+    let key: KeyObject;
     try {
-      return verify(null, message, publicKeyObject('Ed25519', publicKey), signature);
+      key = verifyKey(publicKey);
     } catch {
       return false; // a public key that does not decode to a curve point verifies nothing
     }
+    // [Note: verification runs on the thread pool] the callback form of crypto.verify runs
+    // in libuv's pool, so the thousands of manifest checks of an album listing use every core.
+    return new Promise<boolean>((resolve) => {
+      verify(null, message, key, signature, (err, ok) => resolve(!err && ok));
+    });
   },
 
   argon2id,
