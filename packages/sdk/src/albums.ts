@@ -2,18 +2,22 @@
 // encrypted here; the server sees only opaque blobs, ids, roles and counts.
 import {
   newAlbumKey, rotateAlbumKey, encryptAlbumMetadata, decryptAlbumMetadata, sealAlbumKey, openSealedAlbumKey,
-  sealMessage, openMessage, wrapFileKeyForAlbum, unwrapFileKeyForAlbum, wrapFileKeyForLibrary,
+  sealMessage, openMessage, wrapFileKeyForAlbum, unwrapFileKeyForAlbum, wrapFileKeyForLibrary, wrapAlbumKeyForLink, unwrapLinkForOwner,
   verifyManifest, checkBlob, decryptMetadata, fromBase64, toBase64, utf8Encode, utf8Decode, CryptoError,
   type AlbumEpochKey, type AlbumMetadata, type FileMetadata, type Manifest, type FileKey,
 } from '@obscura/crypto';
 import type { AlbumDetail, AlbumItem, AlbumMember, AlbumSummary, Role, MemberRole, SealedKey, UserRef } from '@obscura/protocol';
 import { IntegrityError, UsageError, verifying } from './errors.ts';
 import { fingerprintOf } from './keys.ts';
+import { mapConcurrent } from './concurrency.ts';
 import type { Library, PhotoKeys, UploadOptions, UploadResult } from './library.ts';
 import type { RandomAccessSource } from './media/index.ts';
 
 export interface AlbumView {
   readonly albumId: string;
+  /** 'photo': one photo shared with people (its caption is the album description). */
+  readonly kind: 'album' | 'photo';
+  readonly caption?: string;
   /** Decrypted name; absent when it could not be verified (see `problem`). */
   readonly name?: string;
   readonly coverFileId?: string;
@@ -58,6 +62,7 @@ export interface MemberView {
 export interface InvitationView {
   readonly invitationId: string;
   readonly albumId: string;
+  readonly kind: 'album' | 'photo';
   readonly albumName?: string;
   readonly role: Role;
   readonly from: { readonly id: string; readonly email: string; readonly displayName: string; readonly fingerprint: string };
@@ -75,6 +80,8 @@ export interface ShareOptions {
 }
 
 const inviteTopic = (albumId: string) => `obscura/invitation/${albumId}`;
+/** Items verified at once when listing an album. */
+const VERIFY_CONCURRENCY = 32;
 
 export class Albums {
   /** Opened epoch keys by album id, then epoch. */
@@ -114,6 +121,12 @@ export class Albums {
     return { detail, keys, current };
   }
 
+  /** Every epoch key of the album I hold, and the current one. */
+  async epochKeys(albumId: string): Promise<{ current: AlbumEpochKey; keys: ReadonlyMap<number, AlbumEpochKey> }> {
+    const { keys, current } = await this.detail(albumId);
+    return { current, keys };
+  }
+
   private async metadataOf(summary: AlbumSummary, keys: Map<number, AlbumEpochKey>): Promise<AlbumMetadata> {
     const key = keys.get(summary.metadataEpoch);
     if (!key) throw new IntegrityError(`album ${summary.albumId}`, `no key for epoch ${summary.metadataEpoch} of its name`);
@@ -123,7 +136,9 @@ export class Albums {
   private view(summary: AlbumSummary, meta: AlbumMetadata | undefined, problem?: string): AlbumView {
     return {
       albumId: summary.albumId,
+      kind: summary.kind,
       ...(meta ? { name: meta.name } : {}),
+      ...(meta?.description ? { caption: meta.description } : {}),
       ...(meta?.coverFileId ? { coverFileId: meta.coverFileId } : {}),
       owner: { id: summary.owner.id, email: summary.owner.email, displayName: summary.owner.displayName },
       myRole: summary.myRole, itemCount: summary.itemCount, memberCount: summary.memberCount, linkCount: summary.linkCount,
@@ -135,7 +150,7 @@ export class Albums {
 
   // ------------------------------------------------------------ albums
 
-  async create(name: string): Promise<AlbumView> {
+  async create(name: string, opts: { kind?: 'album' | 'photo' } = {}): Promise<AlbumView> {
     if (!name.trim()) throw new UsageError('an album needs a name');
     const albumId = crypto.randomUUID();
     const key = newAlbumKey(albumId, 1);
@@ -145,7 +160,7 @@ export class Albums {
       recipient: { userId: me.user.id, x25519PublicKey: me.bundle.boxKeys.publicKey }, albumKey: key,
     });
     const detail = await this.api.call('createAlbum', {
-      body: { albumId, metadataB64: toBase64(await encryptAlbumMetadata(key, { name })), sealedKeyB64: toBase64(sealed) },
+      body: { albumId, metadataB64: toBase64(await encryptAlbumMetadata(key, { name })), sealedKeyB64: toBase64(sealed), ...(opts.kind ? { kind: opts.kind } : {}) },
     });
     this.keyCache.set(albumId, new Map([[1, key]]));
     return this.view(detail, { name });
@@ -202,6 +217,25 @@ export class Albums {
     return this.updateMetadata(albumId, (m) => ({ ...m, coverFileId: fileId }));
   }
 
+  /** The caption of a shared photo (owner and editors may change it). */
+  setCaption(albumId: string, caption: string): Promise<AlbumView> {
+    return this.updateMetadata(albumId, (m) => ({ ...m, description: caption }));
+  }
+
+  /**
+   * Shares one photo of my library with people: a one-photo share (kind 'photo') with the
+   * same invitations, roles, revoke and stop-sharing as albums.
+   */
+  async sharePhoto(
+    photo: string | (PhotoKeys & { readonly metadata: FileMetadata }), emails: readonly string[], opts: ShareOptions,
+  ): Promise<{ albumId: string; members: MemberView[] }> {
+    // a photo of my library by id, or an opened photo (e.g. from an album I'm a member of)
+    const opened = typeof photo === 'string' ? await this.library.open(photo) : photo;
+    const share = await this.create(opened.metadata.name, { kind: 'photo' });
+    await this.addOpened(share.albumId, [opened]);
+    return { albumId: share.albumId, members: await this.share(share.albumId, emails, opts) };
+  }
+
   async delete(albumId: string): Promise<number> {
     return (await this.api.call('deleteAlbum', { params: { albumId } })).deletedFiles;
   }
@@ -217,14 +251,17 @@ export class Albums {
 
   /** Adds photos from my library: only their keys are re-wrapped, no byte is re-uploaded. */
   async addPhotos(albumId: string, fileIds: readonly string[]): Promise<number> {
+    const photos = await mapConcurrent(fileIds, VERIFY_CONCURRENCY, (fileId) => this.library.open(fileId));
+    return this.addOpened(albumId, photos);
+  }
+
+  /** Adds photos whose file keys I already hold (re-wrapped under the current epoch key). */
+  private async addOpened(albumId: string, photos: readonly PhotoKeys[]): Promise<number> {
     const key = await this.currentForAdding(albumId);
     let added = 0;
-    for (let i = 0; i < fileIds.length; i += 500) {
-      const items = [];
-      for (const fileId of fileIds.slice(i, i + 500)) {
-        const photo = await this.library.open(fileId);
-        items.push({ fileId, wrappedKeyB64: toBase64(await wrapFileKeyForAlbum(key, photo.fileKey, { fileId })) });
-      }
+    for (let i = 0; i < photos.length; i += 1000) {
+      const items = await mapConcurrent(photos.slice(i, i + 1000), VERIFY_CONCURRENCY, async (p) =>
+        ({ fileId: p.fileId, wrappedKeyB64: toBase64(await wrapFileKeyForAlbum(key, p.fileKey, { fileId: p.fileId })) }));
       added += (await this.api.call('addAlbumItems', { params: { albumId }, body: { epoch: key.epoch, items } })).added;
     }
     return added;
@@ -269,13 +306,17 @@ export class Albums {
     }
     const photos: AlbumPhoto[] = [];
     const refused: BrokenAlbumPhoto[] = [];
-    for (const it of items.values()) {
+    const opened = await mapConcurrent([...items.values()], VERIFY_CONCURRENCY, async (it) => {
       try {
-        photos.push(await this.openItem(albumId, it, keys));
+        return await this.openItem(albumId, it, keys);
       } catch (e) {
         if (!(e instanceof IntegrityError) && !(e instanceof Error && e.name === 'KeyChangedError')) throw e;
-        refused.push({ fileId: it.fileId, albumId, uploader: { id: it.uploader.id, displayName: it.uploader.displayName, verified: false }, problem: e.message });
+        return { fileId: it.fileId, albumId, uploader: { id: it.uploader.id, displayName: it.uploader.displayName, verified: false as const }, problem: e.message };
       }
+    });
+    for (const o of opened) {
+      if ('problem' in o) refused.push(o);
+      else photos.push(o);
     }
     photos.sort((a, b) => b.metadata.capturedAt - a.metadata.capturedAt || a.fileId.localeCompare(b.fileId));
     return { photos, refused };
@@ -372,7 +413,26 @@ export class Albums {
       const pk = this.library.pins.publicKeysOf(me, u);
       sealedKeys.push({ userId: u.id, sealedB64: toBase64(await sealAlbumKey({ sender, recipient: { userId: u.id, x25519PublicKey: pk.x25519 }, albumKey: next })) });
     }
-    return { next, rotation: { epoch: next.epoch, metadataB64: toBase64(await encryptAlbumMetadata(next, meta)), sealedKeys } };
+    const linkKeys = await this.linkKeysFor(albumId, next);
+    return { next, rotation: { epoch: next.epoch, metadataB64: toBase64(await encryptAlbumMetadata(next, meta)), sealedKeys, ...(linkKeys.length ? { linkKeys } : {}) } };
+  }
+
+  /**
+   * The new epoch key wrapped for each public link of the album I own, sent with the
+   * rotation so link visitors keep seeing new photos. (Links are listed only to their owner;
+   * after an editor's rotation the owner's app adds the key later — see Links.list.)
+   */
+  private async linkKeysFor(albumId: string, next: AlbumEpochKey): Promise<{ linkId: string; wrappedB64: string }[]> {
+    const me = this.session;
+    const { links } = await this.api.call('listLinks');
+    const out = [];
+    for (const info of links.filter((l) => l.target.kind === 'album' && l.target.albumId === albumId)) {
+      const { linkKey } = await verifying(`link ${info.linkId}`, () => unwrapLinkForOwner(me.bundle.libraryKey, {
+        wrappedLinkKey: fromBase64(info.ownerWrappedLinkKeyB64), wrappedSecret: fromBase64(info.ownerWrappedSecretB64),
+      }, { linkId: info.linkId, ownerId: me.user.id }));
+      out.push({ linkId: info.linkId, wrappedB64: toBase64(await wrapAlbumKeyForLink(linkKey, next, { linkId: info.linkId })) });
+    }
+    return out;
   }
 
   private async remaining(albumId: string, except?: string): Promise<UserRef[]> {
@@ -428,16 +488,15 @@ export class Albums {
     let added = 0;
     const me = this.session;
     for (let i = 0; i < photos.length; i += 1000) {
-      const items = [];
-      for (const p of photos.slice(i, i + 1000)) {
+      const items = await mapConcurrent(photos.slice(i, i + 1000), VERIFY_CONCURRENCY, async (p) => {
         const sha = p.metadata.contentSha256Hex;
         if (!sha) throw new IntegrityError(p.fileId, 'its metadata carries no content hash, so it cannot be saved without downloading it');
-        items.push({
+        return {
           fileId: p.fileId,
           wrappedKeyB64: toBase64(await wrapFileKeyForLibrary(me.bundle.libraryKey, p.fileKey, { fileId: p.fileId, ownerId: me.user.id })),
           contentHash: await this.library.keyedHashOf(sha),
-        });
-      }
+        };
+      });
       added += (await this.api.call('libraryAdd', { body: { items } })).added;
       onProgress?.(Math.min(i + 1000, photos.length), photos.length);
     }
@@ -461,7 +520,7 @@ export class Albums {
     const out: InvitationView[] = [];
     for (const inv of invitations) {
       const from = { id: inv.invitedBy.id, email: inv.invitedBy.email, displayName: inv.invitedBy.displayName, fingerprint: await fingerprintOf(inv.invitedBy) };
-      const base = { invitationId: inv.invitationId, albumId: inv.albumId, role: inv.role, from, invitedAt: inv.invitedAt };
+      const base = { invitationId: inv.invitationId, albumId: inv.albumId, kind: inv.albumKind, role: inv.role, from, invitedAt: inv.invitedAt };
       try {
         const keys = await this.openKeys(inv.albumId, inv.sealedKeys);
         const key = keys.get(inv.metadataEpoch);

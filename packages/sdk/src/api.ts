@@ -1,6 +1,6 @@
 // Typed HTTP client over the protocol's route table: the SDK never hand-rolls a request.
 import {
-  routes, routePath, isErrorResponse,
+  routes, routePath, isErrorResponse, LINK_AUTH_SCHEME,
   type RouteName, type RouteBody, type RouteParams, type RouteQuery, type RouteResponse,
 } from '@obscura/protocol';
 import { ApiError } from './errors.ts';
@@ -13,6 +13,8 @@ export type CallInput<N extends RouteName> = Need<'params', RouteParams<N>> & Ne
 export interface ApiClientOptions {
   readonly baseUrl: string;
   readonly token?: string | undefined;
+  /** A public-link visitor's access proof (base64url), sent as `Authorization: Link …`. */
+  readonly linkProof?: string;
   readonly fetch?: typeof fetch;
   readonly userAgent?: string;
 }
@@ -20,6 +22,7 @@ export interface ApiClientOptions {
 export class ApiClient {
   readonly baseUrl: string;
   token: string | undefined;
+  private readonly linkProof: string | undefined;
   private readonly fetchFn: typeof fetch;
   private readonly userAgent: string | undefined;
 
@@ -32,6 +35,7 @@ export class ApiClient {
     }
     this.baseUrl = u.origin + u.pathname.replace(/\/+$/, '');
     this.token = opts.token;
+    this.linkProof = opts.linkProof;
     this.fetchFn = opts.fetch ?? globalThis.fetch.bind(globalThis);
     this.userAgent = opts.userAgent;
   }
@@ -50,6 +54,7 @@ export class ApiClient {
   private headers(extra: Record<string, string>): Record<string, string> {
     const h: Record<string, string> = { ...extra };
     if (this.token) h.authorization = `Bearer ${this.token}`;
+    else if (this.linkProof) h.authorization = `${LINK_AUTH_SCHEME} ${this.linkProof}`;
     if (this.userAgent) h['user-agent'] = this.userAgent;
     return h;
   }

@@ -10,3 +10,4 @@ export { TimelineIndex, type TimelineEntry, type TimelineIndexJSON } from './tim
 export * from './media/index.ts';
 export { Albums, type AlbumView, type AlbumPhoto, type BrokenAlbumPhoto, type MemberView, type InvitationView, type ShareOptions } from './albums.ts';
 export { fingerprintOf, type PersonKeys } from './keys.ts';
+export { Links, openLink, parseLinkUrl, type LinkSettings, type LinkView, type LinkPhoto, type OpenedLink } from './links.ts';

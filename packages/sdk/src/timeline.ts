@@ -6,6 +6,7 @@ import {
 } from '@obscura/crypto';
 import type { LibraryChange } from '@obscura/protocol';
 import type { Library } from './library.ts';
+import { mapConcurrent } from './concurrency.ts';
 
 export interface TimelineEntry {
   readonly fileId: string;
@@ -67,21 +68,23 @@ export class TimelineIndex {
     let changed = 0;
     for (;;) {
       const page = await library.session.api.call('libraryChanges', { query: { since: this.since, limit: opts.pageSize ?? 1000 } });
-      for (const item of page.items) {
-        await this.apply(library, item);
+      // verify and decrypt a page concurrently, then apply in feed order
+      const entries = await mapConcurrent(page.items, 32, (item) => this.open(library, item));
+      page.items.forEach((item, i) => {
+        const e = entries[i];
+        if (e) this.entries.set(item.fileId, e);
+        else this.entries.delete(item.fileId);
         changed++;
-      }
+      });
       this.since = page.nextSince;
       opts.onPage?.(changed);
       if (!page.hasMore) return changed;
     }
   }
 
-  private async apply(library: Library, item: LibraryChange): Promise<void> {
-    if (item.state === 'deleted') {
-      this.entries.delete(item.fileId);
-      return;
-    }
+  /** The index entry for a feed item (undefined = deleted). */
+  private async open(library: Library, item: LibraryChange): Promise<TimelineEntry | undefined> {
+    if (item.state === 'deleted') return undefined;
     const base = {
       fileId: item.fileId, state: item.state, seq: item.seq, uploader: { id: item.uploader.id, displayName: item.uploader.displayName },
       encryptedSize: item.encryptedSize, uploadedAt: item.createdAt, contentHash: item.contentHash,
@@ -94,10 +97,10 @@ export class TimelineIndex {
       const metadataCt = fromBase64(item.metadataB64);
       await checkBlob(manifest, 'metadata', metadataCt);
       const metadata = await decryptMetadata(fileKey, item.fileId, metadataCt);
-      this.entries.set(item.fileId, { ...base, metadata });
+      return { ...base, metadata };
     } catch (e) {
       if (!(e instanceof CryptoError) && !(e instanceof Error && e.name === 'KeyChangedError')) throw e;
-      this.entries.set(item.fileId, { ...base, problem: `failed verification and was refused: ${(e as Error).message}` });
+      return { ...base, problem: `failed verification and was refused: ${(e as Error).message}` };
     }
   }
 }
