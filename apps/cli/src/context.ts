@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { SessionState } from '@obscura/sdk';
 import { CliError } from './errors.ts';
 
 export interface OutStream {
@@ -22,18 +23,19 @@ export interface InStream extends NodeJS.EventEmitter {
 
 /**
  * What `obscura` remembers between runs (OBSCURA_HOME/state.json, mode 0600).
- * [Note: state file holds keys] After login it holds the session token and the
- * user's unlocked keys as serialized by the SDK, so it is as sensitive as the
- * password: 0600 in a 0700 folder, written atomically, deleted by `logout`.
+ * [Note: state file holds keys] After login it holds the SDK's SessionState: the session
+ * token and the user's unlocked account keys, so it is as sensitive as the password: 0600
+ * in a 0700 folder, written atomically, deleted by `logout`. Next to it, also 0600:
+ * pins.json (pinned public keys of other people), timeline-<userId>.json (the decrypted
+ * timeline index) and backup-<userId>-<folder hash>.json (backup hash caches).
  */
 export interface CliState {
-  version: 1;
+  version: 2;
   serverUrl: string;
   email: string;
-  userId?: string;
-  sessionToken?: string;
-  /** Serialized key material, format owned by the SDK. */
-  keys?: unknown;
+  userId: string;
+  /** Session token + serialized account keys, format owned by the SDK. */
+  session: SessionState;
 }
 
 export interface CliContext {
@@ -108,10 +110,10 @@ export async function readState(home: string): Promise<CliState | null> {
     throw new CliError(`${stateFile(home)} is corrupt; run "obscura logout" and log in again`);
   }
   const s = parsed as Partial<CliState> | null;
-  if (!s || typeof s !== 'object' || s.version !== 1 || typeof s.serverUrl !== 'string' || typeof s.email !== 'string') {
+  if (!s || typeof s !== 'object' || s.version !== 2 || typeof s.serverUrl !== 'string' || typeof s.email !== 'string') {
     throw new CliError(`${stateFile(home)} is not an Obscura state file (or from a newer version); run "obscura logout" and log in again`);
   }
-  if ((s.userId !== undefined && typeof s.userId !== 'string') || (s.sessionToken !== undefined && typeof s.sessionToken !== 'string')) {
+  if (typeof s.userId !== 'string' || !s.session || typeof s.session !== 'object' || typeof s.session.token !== 'string' || typeof s.session.bundleB64 !== 'string') {
     throw new CliError(`${stateFile(home)} is corrupt; run "obscura logout" and log in again`);
   }
   return s as CliState;
@@ -119,13 +121,18 @@ export async function readState(home: string): Promise<CliState | null> {
 
 /** Writes state.json atomically (temp file + rename), 0600, in a 0700 folder. */
 export async function writeState(home: string, state: CliState): Promise<void> {
+  await writePrivateFile(home, 'state.json', `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/** Writes OBSCURA_HOME/NAME atomically (temp file + rename), 0600, in a 0700 folder. */
+export async function writePrivateFile(home: string, name: string, text: string): Promise<void> {
   await mkdir(home, { recursive: true, mode: 0o700 });
   await chmod(home, 0o700); // also tightens a folder created earlier by someone else's umask
-  const target = stateFile(home);
+  const target = join(home, name);
   const tmp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   const fh = await open(tmp, 'wx', 0o600);
   try {
-    await fh.writeFile(`${JSON.stringify(state, null, 2)}\n`, 'utf8');
+    await fh.writeFile(text, 'utf8');
     await fh.sync();
   } catch (err) {
     await fh.close();
@@ -138,6 +145,22 @@ export async function writeState(home: string, state: CliState): Promise<void> {
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
+  }
+}
+
+/** Reads OBSCURA_HOME/NAME as JSON; undefined when absent. */
+export async function readPrivateJson<T>(home: string, name: string): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(home, name), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new CliError(`cannot read ${join(home, name)}: ${(err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new CliError(`${join(home, name)} is corrupt; delete it (it is rebuilt from the server) or run "obscura logout"`);
   }
 }
 

@@ -7,17 +7,27 @@ export const COMMAND_LINES: readonly { names: readonly string[]; line: string }[
   { names: ['serve'], line: 'obscura serve' },
   { names: ['signup'], line: 'obscura signup --server URL --email E [--name NAME]   # password: prompt, or OBSCURA_PASSWORD' },
   { names: ['login'], line: 'obscura login  --server URL --email E' },
-  { names: ['logout', 'whoami', 'sessions'], line: 'obscura logout | whoami | sessions' },
+  { names: ['logout', 'whoami', 'sessions'], line: 'obscura logout | whoami | sessions [--json]' },
   { names: ['passwd'], line: 'obscura passwd' },
   { names: ['recover'], line: 'obscura recover --server URL --email E' },
   { names: ['upload'], line: 'obscura upload PATH...' },
   { names: ['backup'], line: 'obscura backup DIR' },
-  { names: ['photos'], line: 'obscura photos [--json]' },
+  { names: ['photos'], line: 'obscura photos [--json] [--trashed]' },
   { names: ['download'], line: 'obscura download ID... [-o DIR]' },
   { names: ['trash', 'restore', 'delete'], line: 'obscura trash ID... | restore ID... | delete ID...' },
+  { names: ['albums'], line: 'obscura albums [--shared | --shared-with-me] [--json]' },
+  { names: ['album'], line: 'obscura album create NAME | rename ALBUM NAME | cover ALBUM PHOTO | delete ALBUM' },
+  { names: ['album'], line: 'obscura album add ALBUM PHOTO... | remove ALBUM PHOTO... | show ALBUM [--json]' },
+  { names: ['album'], line: 'obscura album upload ALBUM PATH...' },
+  { names: ['share'], line: 'obscura share ALBUM EMAIL... --role viewer|editor [--include-name] [--message TEXT]' },
+  { names: ['members'], line: 'obscura members ALBUM [--json]' },
+  { names: ['role', 'revoke', 'unshare'], line: 'obscura role ALBUM EMAIL viewer|editor | revoke ALBUM EMAIL | unshare ALBUM' },
+  { names: ['invitations', 'accept', 'decline'], line: 'obscura invitations [--json] | accept INVITATION | decline INVITATION' },
+  { names: ['leave'], line: 'obscura leave ALBUM [--save-photos | --no-save]' },
+  { names: ['fingerprint'], line: 'obscura fingerprint [EMAIL]' },
 ];
 
-export const PRODUCT_COMMANDS: readonly string[] = COMMAND_LINES.flatMap((c) => c.names);
+export const PRODUCT_COMMANDS: readonly string[] = [...new Set(COMMAND_LINES.flatMap((c) => c.names))];
 
 export function mainHelp(): string {
   return [
@@ -30,9 +40,14 @@ export function mainHelp(): string {
     'Every command accepts -h/--help and -q/--quiet.',
     '',
     'environment:',
-    '  OBSCURA_HOME       where login state is kept (default ~/.config/obscura)',
-    '  OBSCURA_PASSWORD   password for signup/login/passwd without a prompt',
-    '  OBSCURA_DEBUG=1    print stack traces of unexpected errors',
+    '  OBSCURA_HOME              where login state is kept (default ~/.config/obscura)',
+    '  OBSCURA_PASSWORD          password for signup/login without a prompt',
+    '  OBSCURA_NEW_PASSWORD      new password for passwd/recover without a prompt',
+    '  OBSCURA_RECOVERY_KEY      recovery key for recover without a prompt',
+    '  OBSCURA_DEBUG=1           print stack traces of unexpected errors',
+    '  OBSCURA_INSECURE_FAST_KDF=1  TESTS ONLY: weak password stretching (never for real accounts)',
+    '',
+    'Full reference: docs/cli.md',
     '',
   ].join('\n');
 }
@@ -55,10 +70,4 @@ export function commandHelp(cmd: Command): string {
     ...opts.map(([f, d]) => `  ${f.padEnd(width)}  ${d}`),
     '',
   ].join('\n');
-}
-
-/** Help for a product command whose implementation is not registered in this build. */
-export function plannedHelp(name: string): string | undefined {
-  const entry = COMMAND_LINES.find((c) => c.names.includes(name));
-  return entry && `usage: ${entry.line}\n\n(not available in this build yet)\n`;
 }

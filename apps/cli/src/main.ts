@@ -8,7 +8,8 @@ import { GLOBAL_OPTIONS, type Command, type CommandArgs } from './command.ts';
 import { findCommand } from './commands/index.ts';
 import { createContext, type CliContext } from './context.ts';
 import { EXIT_INTERRUPTED, EXIT_USAGE, UsageError } from './errors.ts';
-import { commandHelp, mainHelp, PRODUCT_COMMANDS } from './help.ts';
+import { commandHelp, mainHelp } from './help.ts';
+import { describeError } from './client.ts';
 import { reportError } from './output.ts';
 
 export async function main(argv: readonly string[], ctx: CliContext = createContext()): Promise<number> {
@@ -24,10 +25,7 @@ export async function main(argv: readonly string[], ctx: CliContext = createCont
     }
     if (first.startsWith('-')) throw new UsageError(`unknown option ${first}; see obscura --help`);
     const cmd = findCommand(first);
-    if (!cmd) {
-      if (PRODUCT_COMMANDS.includes(first)) throw new UsageError(`${first} is not available in this build yet; see obscura --help`);
-      throw new UsageError(`unknown command ${first}; see obscura --help`);
-    }
+    if (!cmd) throw new UsageError(`unknown command ${first}; see obscura --help`);
     const args = parseCommandArgs(cmd, rest);
     if (args.values.help === true) {
       ctx.stdout.write(commandHelp(cmd));
@@ -36,7 +34,7 @@ export async function main(argv: readonly string[], ctx: CliContext = createCont
     ctx.quiet = args.values.quiet === true;
     return (await cmd.run(ctx, args)) ?? 0;
   } catch (err) {
-    return reportError(ctx, err);
+    return reportError(ctx, describeError(err));
   }
 }
 
@@ -90,12 +88,16 @@ export async function runCli(argv: readonly string[] = process.argv.slice(2)): P
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  let code: number;
   try {
-    process.exitCode = await main(argv, createContext({ signal: controller.signal }));
+    code = await main(argv, createContext({ signal: controller.signal }));
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+  // The process then ends by itself once nothing is left to do (a handle left open would be a
+  // bug to fix, not to hide behind process.exit).
+  process.exitCode = code;
 }
 
 const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);

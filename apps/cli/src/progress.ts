@@ -10,8 +10,8 @@ export interface Progress {
   addBytes(n: number): void;
   /** One more file finished (uploaded, skipped or failed). */
   fileDone(): void;
-  /** Prints the final summary line (unless quiet) and stops redrawing. */
-  finish(summary?: string): void;
+  /** Prints the final summary line (unless quiet) and stops redrawing; `null`: only clears the bar. */
+  finish(summary?: string | null): void;
   readonly done: ProgressTotals;
 }
 
@@ -22,6 +22,8 @@ export interface ProgressOptions {
   lineIntervalMs?: number;
   /** Minimum ms between TTY redraws. */
   redrawIntervalMs?: number;
+  /** Not a TTY: print only the final summary line (no periodic lines). */
+  summaryOnlyWhenPlain?: boolean;
 }
 
 export function createProgress(ctx: Pick<CliContext, 'stderr' | 'quiet' | 'now'>, o: ProgressOptions): Progress {
@@ -43,6 +45,7 @@ export function createProgress(ctx: Pick<CliContext, 'stderr' | 'quiet' | 'now'>
 
   const render = (force: boolean) => {
     if (ctx.quiet || finished) return;
+    if (!tty && o.summaryOnlyWhenPlain) return;
     const now = ctx.now();
     if (!force && now - last < interval) return;
     last = now;
@@ -67,6 +70,11 @@ export function createProgress(ctx: Pick<CliContext, 'stderr' | 'quiet' | 'now'>
     fileDone() { done.files += 1; render(false); },
     finish(summary) {
       if (ctx.quiet || finished) { finished = true; return; }
+      if (summary === null) {
+        if (tty) ctx.stderr.write('\r\x1b[K');
+        finished = true;
+        return;
+      }
       const elapsed = formatDurationS((ctx.now() - start) / 1000);
       if (tty) ctx.stderr.write('\r\x1b[K');
       ctx.stderr.write(`${o.label}: ${summary ?? `${done.files} files, ${formatBytes(done.bytes)}`} in ${elapsed}\n`);

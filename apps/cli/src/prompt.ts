@@ -34,7 +34,17 @@ export async function readPassword(ctx: CliContext, opts: PasswordPromptOptions 
   return first;
 }
 
-function readHidden(ctx: CliContext, prompt: string): Promise<string> {
+/** Is there a person at a terminal to ask? */
+export const canPrompt = (ctx: CliContext): boolean => ctx.stdin.isTTY === true && typeof ctx.stdin.setRawMode === 'function';
+
+/** Asks a yes/no question on the terminal; anything but y/yes is "no". */
+export async function askYesNo(ctx: CliContext, question: string): Promise<boolean> {
+  if (!canPrompt(ctx)) throw new CliError('no terminal to ask for confirmation');
+  const answer = await readHidden(ctx, `${question} [y/N] `, true);
+  return /^\s*y(es)?\s*$/i.test(answer);
+}
+
+function readHidden(ctx: CliContext, prompt: string, echo = false): Promise<string> {
   const { stdin, stderr } = ctx;
   stderr.write(prompt);
   return new Promise((resolve, reject) => {
@@ -51,9 +61,14 @@ function readHidden(ctx: CliContext, prompt: string): Promise<string> {
       for (const ch of typeof chunk === 'string' ? chunk : chunk.toString('utf8')) {
         if (ch === '\r' || ch === '\n' || ch === '\u0004') return done(null);
         if (ch === '\u0003') return done(new CliError('cancelled', EXIT_INTERRUPTED));
-        if (ch === '\u007f' || ch === '\b') value = [...value].slice(0, -1).join('');
-        else if (ch === '\u0015') value = ''; // Ctrl-U clears the line
-        else if (ch >= ' ') value += ch;
+        if (ch === '\u007f' || ch === '\b') {
+          if (echo && value) stderr.write('\b \b');
+          value = [...value].slice(0, -1).join('');
+        } else if (ch === '\u0015') value = ''; // Ctrl-U clears the line
+        else if (ch >= ' ') {
+          value += ch;
+          if (echo) stderr.write(ch);
+        }
       }
     };
     stdin.setRawMode?.(true);

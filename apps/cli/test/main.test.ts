@@ -6,7 +6,10 @@ import { COMMAND_LINES, PRODUCT_COMMANDS } from '../src/help.ts';
 import { reportError } from '../src/output.ts';
 import { CliError, UsageError } from '../src/errors.ts';
 
-const EXPECTED = ['serve', 'signup', 'login', 'logout', 'whoami', 'sessions', 'passwd', 'recover', 'upload', 'backup', 'photos', 'download', 'trash', 'restore', 'delete'];
+const EXPECTED = [
+  'serve', 'signup', 'login', 'logout', 'whoami', 'sessions', 'passwd', 'recover', 'upload', 'backup', 'photos', 'download', 'trash', 'restore', 'delete',
+  'albums', 'album', 'share', 'members', 'role', 'revoke', 'unshare', 'invitations', 'accept', 'decline', 'leave', 'fingerprint',
+];
 
 test('obscura --help lists exactly the product commands', async () => {
   const h = await harness();
@@ -17,14 +20,24 @@ test('obscura --help lists exactly the product commands', async () => {
       '  obscura serve',
       '  obscura signup --server URL --email E [--name NAME]   # password: prompt, or OBSCURA_PASSWORD',
       '  obscura login  --server URL --email E',
-      '  obscura logout | whoami | sessions',
+      '  obscura logout | whoami | sessions [--json]',
       '  obscura passwd',
       '  obscura recover --server URL --email E',
       '  obscura upload PATH...',
       '  obscura backup DIR',
-      '  obscura photos [--json]',
+      '  obscura photos [--json] [--trashed]',
       '  obscura download ID... [-o DIR]',
       '  obscura trash ID... | restore ID... | delete ID...',
+      '  obscura albums [--shared | --shared-with-me] [--json]',
+      '  obscura album create NAME | rename ALBUM NAME | cover ALBUM PHOTO | delete ALBUM',
+      '  obscura album add ALBUM PHOTO... | remove ALBUM PHOTO... | show ALBUM [--json]',
+      '  obscura album upload ALBUM PATH...',
+      '  obscura share ALBUM EMAIL... --role viewer|editor [--include-name] [--message TEXT]',
+      '  obscura members ALBUM [--json]',
+      '  obscura role ALBUM EMAIL viewer|editor | revoke ALBUM EMAIL | unshare ALBUM',
+      '  obscura invitations [--json] | accept INVITATION | decline INVITATION',
+      '  obscura leave ALBUM [--save-photos | --no-save]',
+      '  obscura fingerprint [EMAIL]',
     ]);
     assert.deepEqual([...PRODUCT_COMMANDS].sort(), [...EXPECTED].sort());
     assert.equal(h.stderr.text, '');
@@ -42,20 +55,62 @@ test('every registered command has help via "help CMD" and "CMD --help", and is 
       h.stdout.text = '';
       assert.equal(await h.run(cmd.name, '--help'), 0);
       assert.equal(h.stdout.text, viaHelp);
-      if (cmd.name !== 'help') assert.ok(COMMAND_LINES.some((l) => l.names.includes(cmd.name) && l.line === cmd.usage), `${cmd.name} usage matches the product list`);
+      if (cmd.name !== 'help') {
+        const lines = COMMAND_LINES.filter((l) => l.names.includes(cmd.name));
+        assert.ok(lines.length > 0, `${cmd.name} is in the product list`);
+        // the synopsis in --help agrees with the product list: same flags, same arguments
+        const words = cmd.usage.split('#')[0]!.trim().split(/\s+/).slice(2).filter((w) => w.startsWith('-') || w.startsWith('[-'));
+        for (const w of words) assert.ok(lines.some((l) => l.line.includes(w)), `${cmd.name}: ${w} appears in the product list`);
+        for (const [name] of Object.entries(cmd.options)) assert.ok(viaHelp.includes(`--${name}`), `${cmd.name}: --${name} documented`);
+      }
     } finally { await h.cleanup(); }
   }
 });
 
-test('help for every product command prints its synopsis', async () => {
+test('help for every product command prints its usage', async () => {
   for (const name of EXPECTED) {
     const h = await harness();
     try {
       assert.equal(await h.run('help', name), 0, name);
-      const line = COMMAND_LINES.find((l) => l.names.includes(name))!.line;
-      assert.ok(h.stdout.text.includes(line), `${name}: ${h.stdout.text}`);
+      assert.ok(h.stdout.text.startsWith(`usage: obscura ${name}`), `${name}: ${h.stdout.text}`);
     } finally { await h.cleanup(); }
   }
+});
+
+test('every product command is implemented (no "not available" path) and "help album" lists its subcommands', async () => {
+  assert.deepEqual(allCommands().map((c) => c.name).filter((n) => n !== 'help').sort(), [...EXPECTED].sort());
+  const h = await harness();
+  try {
+    assert.equal(await h.run('help', 'album'), 0);
+    for (const sub of ['create NAME', 'rename ALBUM NAME', 'cover ALBUM PHOTO', 'delete ALBUM', 'add ALBUM PHOTO...', 'remove ALBUM PHOTO...', 'show ALBUM [--json]', 'upload ALBUM PATH...']) {
+      assert.ok(h.stdout.text.includes(`obscura album ${sub}`), sub);
+    }
+    assert.equal(await h.run('album', 'frob'), 2);
+    assert.equal(h.stderr.text, 'obscura: unknown album subcommand frob; see obscura help album\n');
+  } finally { await h.cleanup(); }
+});
+
+test('not logged in → one clear line, exit 1; bad flags → exit 2 before anything else', async () => {
+  const h = await harness();
+  try {
+    for (const argv of [['whoami'], ['photos', '--json'], ['albums'], ['album', 'show', 'x'], ['download', 'abcdef'], ['passwd']]) {
+      h.stderr.text = '';
+      assert.equal(await h.run(...argv), 1, argv.join(' '));
+      assert.equal(h.stderr.text, 'obscura: not logged in; run obscura login --server URL --email E\n', argv.join(' '));
+    }
+    assert.equal(h.stdout.text, '');
+    h.stderr.text = '';
+    assert.equal(await h.run('share', 'A', 'b@example.org', '--role', 'owner'), 2);
+    assert.equal(h.stderr.text, 'obscura: the role must be viewer or editor (got "owner")\n');
+    h.stderr.text = '';
+    assert.equal(await h.run('leave', 'A'), 2, 'no TTY and no flag');
+    assert.match(h.stderr.text, /^obscura: leaving is permanent: say --save-photos .* or --no-save/);
+    h.stderr.text = '';
+    assert.equal(await h.run('albums', '--shared', '--shared-with-me'), 2);
+    h.stderr.text = '';
+    assert.equal(await h.run('signup', '--email', 'a@example.org'), 2);
+    assert.equal(h.stderr.text, 'obscura: signup needs --server; see obscura signup --help\n');
+  } finally { await h.cleanup(); }
 });
 
 test('unknown command → exit 2, one clear line', async () => {

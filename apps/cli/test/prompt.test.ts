@@ -47,3 +47,22 @@ test('TTY prompt: mismatch and Ctrl-C are errors', async () => {
     assert.equal(h.stdin.rawMode, false, 'raw mode restored');
   } finally { await h.cleanup(); }
 });
+
+test('yes/no question: echoed answer, anything but y/yes is no, refuses without a TTY', async () => {
+  const h = await harness({ tty: true });
+  try {
+    const { askYesNo } = await import('../src/prompt.ts');
+    const yes = askYesNo(h.ctx, 'Leave "Trip" for good?');
+    h.stdin.type('y\r');
+    assert.equal(await yes, true);
+    assert.equal(h.stderr.text, 'Leave "Trip" for good? [y/N] y\n');
+    const no = askYesNo(h.ctx, 'Again?');
+    h.stdin.type('\r');
+    assert.equal(await no, false);
+  } finally { await h.cleanup(); }
+  const p = await harness();
+  try {
+    const { askYesNo } = await import('../src/prompt.ts');
+    await assert.rejects(askYesNo(p.ctx, 'Sure?'), /no terminal to ask for confirmation/);
+  } finally { await p.cleanup(); }
+});

@@ -1,7 +1,7 @@
 // obscura help [COMMAND]
 import type { Command } from '../command.ts';
 import { UsageError } from '../errors.ts';
-import { commandHelp, mainHelp, plannedHelp } from '../help.ts';
+import { commandHelp, mainHelp } from '../help.ts';
 import { findCommand } from './index.ts';
 
 export const help: Command = {
@@ -17,9 +17,8 @@ export const help: Command = {
       return 0;
     }
     const cmd = findCommand(name);
-    const text = cmd ? commandHelp(cmd) : plannedHelp(name);
-    if (!text) throw new UsageError(`unknown command ${name}; see obscura --help`);
-    ctx.stdout.write(text);
+    if (!cmd) throw new UsageError(`unknown command ${name}; see obscura --help`);
+    ctx.stdout.write(commandHelp(cmd));
     return 0;
   },
 };

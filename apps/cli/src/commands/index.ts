@@ -1,13 +1,22 @@
 // The command registry. To add a command: write src/commands/NAME.ts exporting a
 // Command, and list it in allCommands(). main.ts, help and option parsing pick it up.
 import type { Command } from '../command.ts';
+import { fingerprint, login, logout, passwd, recover, sessions, signup, whoami } from './account.ts';
+import { album, albums } from './album.ts';
 import { help } from './help.ts';
+import { backup, del, download, photos, restore, trash, upload } from './library.ts';
 import { serve } from './serve.ts';
+import { accept, decline, invitations, leave, members, revoke, role, share, unshare } from './sharing.ts';
 
 // [Note: registry is a function] `help` imports this module to look commands up; a
 // function (not a top-level array) keeps that import cycle safe whichever file loads first.
 export function allCommands(): readonly Command[] {
-  return [serve, help];
+  return [
+    serve, signup, login, logout, whoami, sessions, passwd, recover,
+    upload, backup, photos, download, trash, restore, del,
+    albums, album, share, members, role, revoke, unshare, invitations, accept, decline, leave, fingerprint,
+    help,
+  ];
 }
 
 export function findCommand(name: string): Command | undefined {

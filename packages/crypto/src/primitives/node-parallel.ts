@@ -31,7 +31,6 @@ export interface ParallelHasher extends BlockHasher {
 
 export function createParallelHasher(): ParallelHasher {
   let worker: Worker | undefined = new Worker(WORKER_SOURCE, { eval: true });
-  worker.unref();
   const free: SharedArrayBuffer[] = [];
   const pending = new Map<number, { resolve: (d: Uint8Array) => void; reject: (e: unknown) => void; slot: SharedArrayBuffer }>();
   let nextId = 0;
@@ -49,6 +48,9 @@ export function createParallelHasher(): ParallelHasher {
   });
   worker.on('error', (err) => { failAll(err); worker = undefined; });
   worker.on('exit', () => { failAll(new Error('hash worker exited')); worker = undefined; });
+  // [Note: an idle hasher never keeps the process alive] listeners ref the worker, so unref
+  // after attaching them; it is ref'd only while hashes are in flight.
+  worker.unref();
 
   const inline = (bytes: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(bytes).digest());
 

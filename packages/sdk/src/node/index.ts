@@ -4,7 +4,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, utimes, writeFile } f
 import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import { createParallelHasher, type ParallelHasher } from '@obscura/crypto/node';
 import { ApiError } from '../errors.ts';
-import { Library, type ContentDigest, type Thumbnailer, type UploadProgress, type UploadResult } from '../library.ts';
+import { Library, type ContentDigest, type PhotoKeys, type Thumbnailer, type UploadProgress, type UploadResult } from '../library.ts';
 import type { AlbumEpochKey } from '@obscura/crypto';
 import type { KeyPins } from '../keys.ts';
 import type { Session } from '../session.ts';
@@ -205,12 +205,15 @@ async function freePath(dir: string, name: string): Promise<string> {
 }
 
 /**
- * Downloads the original into `dir` under its own name (never overwriting), verified block by
- * block; written to a temporary file and renamed only once complete, so a refused photo leaves
- * nothing behind. The file's mtime is set to the capture time.
+ * Writes a verified original into `dir` under its own name (never overwriting), block by
+ * block; written to a temporary file and renamed only once every block verified, so a
+ * refused photo leaves nothing behind. The file's mtime is set to the capture time. Works
+ * for any opened photo: from my library, an album, or a public link.
  */
-export async function downloadToDir(library: Library, fileId: string, dir: string): Promise<{ path: string; bytes: number }> {
-  const photo = await library.open(fileId);
+export async function saveOriginal(
+  library: Pick<Library, 'download'>, photo: PhotoKeys & { readonly metadata: { readonly name: string; readonly capturedAt: number } }, dir: string,
+  opts: { onBytes?: (n: number) => void } = {},
+): Promise<{ path: string; bytes: number }> {
   await mkdir(dir, { recursive: true });
   const target = await freePath(dir, safeName(photo.metadata.name));
   const tmp = `${target}.obscura-partial`;
@@ -220,6 +223,7 @@ export async function downloadToDir(library: Library, fileId: string, dir: strin
     for await (const chunk of library.download(photo)) {
       await fh.write(chunk);
       bytes += chunk.length;
+      opts.onBytes?.(chunk.length);
     }
     await fh.sync();
     await fh.close();
@@ -232,4 +236,9 @@ export async function downloadToDir(library: Library, fileId: string, dir: strin
   const t = new Date(photo.metadata.capturedAt);
   await utimes(target, t, t).catch(() => {});
   return { path: target, bytes };
+}
+
+/** Downloads a photo of my library into `dir` (see saveOriginal). */
+export async function downloadToDir(library: Library, fileId: string, dir: string, opts: { onBytes?: (n: number) => void } = {}): Promise<{ path: string; bytes: number }> {
+  return saveOriginal(library, await library.open(fileId), dir, opts);
 }

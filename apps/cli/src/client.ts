@@ -1,0 +1,132 @@
+// The logged-in client: the SDK session restored from OBSCURA_HOME, the library, albums,
+// pinned keys and the local timeline index, plus the mapping of SDK errors to one line.
+import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import {
+  Albums, ApiError, IntegrityError, KeyChangedError, KeyPins, Session, TimelineIndex, UsageError as SdkUsageError,
+  type ConnectOptions, type Library, type TimelineIndexJSON,
+} from '@obscura/sdk';
+import { nodeLibrary } from '@obscura/sdk/node';
+import { readPrivateJson, writePrivateFile, type CliContext, type CliState } from './context.ts';
+import { CliError } from './errors.ts';
+
+export const USER_AGENT = 'obscura-cli/0.1.0';
+export const NOT_LOGGED_IN = 'not logged in; run obscura login --server URL --email E';
+export const SESSION_ENDED = 'your session has ended; run obscura login';
+
+/** Test-only cheap key stretching (see docs/cli.md): never the shipped defaults otherwise. */
+export const INSECURE_FAST_KDF = { memoryKiB: 1024, iterations: 1, parallelism: 1 } as const;
+export const INSECURE_FAST_OPAQUE = { 'argon2id-custom': { iterations: 1, memory: 1024, parallelism: 1 } } as const;
+
+/**
+ * Key-stretching options for commands that derive keys from a password (signup, login,
+ * passwd, recover). With OBSCURA_INSECURE_FAST_KDF=1 (tests only) a loud one-line warning
+ * goes to stderr; otherwise the SDK's shipped defaults are used.
+ */
+export function stretching(ctx: Pick<CliContext, 'env' | 'stderr'>): Pick<ConnectOptions, 'kdfParams' | 'opaqueKeyStretching'> {
+  if (ctx.env.OBSCURA_INSECURE_FAST_KDF !== '1') return {};
+  ctx.stderr.write('obscura: WARNING: OBSCURA_INSECURE_FAST_KDF=1: weak test-only password stretching in use; never use it for a real account\n');
+  return { kdfParams: INSECURE_FAST_KDF, opaqueKeyStretching: INSECURE_FAST_OPAQUE };
+}
+
+export function connectOptions(ctx: Pick<CliContext, 'env' | 'stderr'>, server: string): ConnectOptions {
+  return { server: normalizeServer(server), userAgent: USER_AGENT, ...stretching(ctx) };
+}
+
+export function normalizeServer(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+/**
+ * [Note: SDK errors become one line] The server words its refusals for people, so an
+ * ApiError prints as is; a few cases get a sentence that says what to do.
+ * `sessionBased`: the request used a stored session, so 401 means it ended (not "wrong
+ * password" as during login).
+ */
+export function describeError(err: unknown, o: { sessionBased?: boolean } = {}): unknown {
+  if (err instanceof CliError) return err;
+  if (err instanceof ApiError) {
+    if (err.status === 0) return new CliError(err.message.startsWith('cannot reach') ? err.message : `cannot reach the server: ${err.message}`);
+    if (err.status === 401 && o.sessionBased) return new CliError(SESSION_ENDED);
+    return new CliError(err.message);
+  }
+  if (err instanceof IntegrityError) return new CliError(`refused: photo ${err.fileId} failed verification: ${err.reason}`);
+  if (err instanceof KeyChangedError) return new CliError(err.message);
+  if (err instanceof SdkUsageError) return new CliError(err.message);
+  return err;
+}
+
+export function saveState(ctx: CliContext, session: Session): Promise<void> {
+  const state: CliState = { version: 2, serverUrl: session.api.baseUrl, email: session.user.email, userId: session.user.id, session: session.toState() };
+  return ctx.writeState(state);
+}
+
+export const PINS_FILE = 'pins.json';
+export const timelineFile = (userId: string) => `timeline-${userId}.json`;
+export const backupCacheFile = (userId: string, dir: string) =>
+  `backup-${userId}-${createHash('sha256').update(dir).digest('hex').slice(0, 16)}.json`;
+
+export async function loadPins(ctx: CliContext): Promise<KeyPins> {
+  const json = await readPrivateJson<ConstructorParameters<typeof KeyPins>[0]>(ctx.home, PINS_FILE);
+  return new KeyPins(json ?? {});
+}
+
+export interface Client {
+  readonly ctx: CliContext;
+  readonly state: CliState;
+  readonly session: Session;
+  readonly library: Library;
+  readonly albums: Albums;
+  readonly pins: KeyPins;
+  savePins(): Promise<void>;
+  /** The local timeline index, brought up to date with the server (incremental). */
+  timeline(): Promise<TimelineIndex>;
+}
+
+/** Restores the saved session; `extra` passes key-stretching options (passwd). */
+export async function openClient(ctx: CliContext, extra: Omit<ConnectOptions, 'server'> = {}): Promise<Client> {
+  const state = await ctx.readState();
+  if (!state) throw new CliError(NOT_LOGGED_IN);
+  const session = await Session.restore(state.session, { userAgent: USER_AGENT, ...extra });
+  const pins = await loadPins(ctx);
+  const library = nodeLibrary(session, { pins });
+  const albums = new Albums(library);
+  let synced: TimelineIndex | undefined;
+  return {
+    ctx, state, session, library, albums, pins,
+    savePins: () => writePrivateFile(ctx.home, PINS_FILE, `${JSON.stringify(pins.toJSON(), null, 2)}\n`),
+    async timeline() {
+      if (synced) return synced;
+      const name = timelineFile(session.user.id);
+      const json = await readPrivateJson<TimelineIndexJSON>(ctx.home, name);
+      const index = json && json.version === 1 && json.userId === session.user.id ? TimelineIndex.fromJSON(json) : new TimelineIndex(session.user.id);
+      const changed = await index.sync(library);
+      if (changed > 0 || !json) await writePrivateFile(ctx.home, name, JSON.stringify(index.toJSON()));
+      await writePrivateFile(ctx.home, PINS_FILE, `${JSON.stringify(pins.toJSON(), null, 2)}\n`);
+      synced = index;
+      return index;
+    },
+  };
+}
+
+/**
+ * Runs a command body with the logged-in client; maps a 401 to "session ended" and saves
+ * the pins afterwards (whatever the outcome) since verifying anything may pin a key.
+ */
+export async function withClient<T>(ctx: CliContext, fn: (c: Client) => Promise<T>, extra: Omit<ConnectOptions, 'server'> = {}): Promise<T> {
+  let client: Client | undefined;
+  try {
+    client = await openClient(ctx, extra);
+    return await fn(client);
+  } catch (err) {
+    throw describeError(err, { sessionBased: true });
+  } finally {
+    if (client) await client.savePins().catch(() => {});
+  }
+}
+
+/** Forgets the local session and the decrypted timeline (pins and backup caches stay). */
+export async function forgetLocal(ctx: CliContext, userId: string | undefined): Promise<void> {
+  await ctx.clearState();
+  if (userId) await rm(`${ctx.home}/${timelineFile(userId)}`, { force: true });
+}

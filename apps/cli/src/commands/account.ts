@@ -1,0 +1,208 @@
+// Account commands: signup, login, logout, whoami, sessions, passwd, recover, fingerprint.
+import { fingerprintOf, Session } from '@obscura/sdk';
+import { boolOpt, stringOpt, type Command, type CommandArgs } from '../command.ts';
+import { connectOptions, describeError, forgetLocal, saveState, stretching, withClient, USER_AGENT } from '../client.ts';
+import { CliError, UsageError } from '../errors.ts';
+import { formatBytes, printJson, printTable } from '../output.ts';
+import { readPassword } from '../prompt.ts';
+
+const JSON_OPT = { json: { type: 'boolean', description: 'print one JSON document on stdout (see docs/cli.md)' } } as const;
+const SERVER_EMAIL = {
+  server: { type: 'string', value: 'URL', description: 'the Obscura server, e.g. http://localhost:8080' },
+  email: { type: 'string', value: 'E', description: 'your email address' },
+} as const;
+
+function required(args: CommandArgs, name: string, cmd: string): string {
+  const v = stringOpt(args, name);
+  if (!v) throw new UsageError(`${cmd} needs --${name}; see obscura ${cmd} --help`);
+  return v;
+}
+
+/** Runs a body that talks to the server without a stored session (signup/login/recover). */
+async function mapped<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw describeError(err);
+  }
+}
+
+export const signup: Command = {
+  name: 'signup',
+  summary: 'Create an account on a server, and log in.',
+  usage: 'obscura signup --server URL --email E [--name NAME]   # password: prompt, or OBSCURA_PASSWORD',
+  description: 'The password is asked twice (or taken from OBSCURA_PASSWORD). The recovery key is printed ONCE:\nwrite it down; it is the only way back in if you forget the password (obscura recover).',
+  options: { ...SERVER_EMAIL, name: { type: 'string', value: 'NAME', description: 'the name others see on your photos (default: the part of the email before @)' } },
+  async run(ctx, args) {
+    const server = required(args, 'server', 'signup');
+    const email = required(args, 'email', 'signup');
+    const displayName = stringOpt(args, 'name') ?? email.split('@')[0] ?? email;
+    const password = await readPassword(ctx, { prompt: 'New password: ', confirm: true });
+    const { session, recoveryKey } = await mapped(() => Session.signup({ ...connectOptions(ctx, server), email, password, displayName }));
+    await forgetLocal(ctx, (await ctx.readState().catch(() => null))?.userId);
+    await saveState(ctx, session);
+    ctx.stdout.write([
+      `Signed up and logged in as ${session.user.displayName} <${session.user.email}> on ${session.api.baseUrl}`,
+      '',
+      `Recovery key: ${recoveryKey}`,
+      'WRITE THIS DOWN and keep it somewhere safe: it is shown only this once, and it is the only way',
+      'back into your photos if you forget your password (obscura recover).',
+      '',
+      `Your fingerprint: ${await session.fingerprint()}`,
+      '',
+    ].join('\n'));
+  },
+};
+
+export const login: Command = {
+  name: 'login',
+  summary: 'Log in to an account (the password never leaves this computer in a usable form).',
+  usage: 'obscura login  --server URL --email E',
+  description: 'The password is asked for (or taken from OBSCURA_PASSWORD).',
+  options: { ...SERVER_EMAIL },
+  async run(ctx, args) {
+    const server = required(args, 'server', 'login');
+    const email = required(args, 'email', 'login');
+    const password = await readPassword(ctx);
+    const session = await mapped(() => Session.login({ ...connectOptions(ctx, server), email, password }));
+    const previous = await ctx.readState().catch(() => null);
+    if (previous && previous.userId !== session.user.id) await forgetLocal(ctx, previous.userId);
+    await saveState(ctx, session);
+    ctx.stdout.write(`Logged in as ${session.user.displayName} <${session.user.email}> on ${session.api.baseUrl}\n`);
+  },
+};
+
+export const logout: Command = {
+  name: 'logout',
+  summary: 'End this session on the server and forget it here.',
+  usage: 'obscura logout',
+  options: {},
+  async run(ctx) {
+    const state = await ctx.readState().catch(() => null);
+    if (!state) {
+      await ctx.clearState();
+      ctx.stdout.write('Not logged in.\n');
+      return;
+    }
+    try {
+      const session = await Session.restore(state.session, { userAgent: USER_AGENT });
+      await session.logout();
+    } catch (err) {
+      const e = describeError(err, { sessionBased: true });
+      ctx.stderr.write(`obscura: warning: the server did not confirm the logout (${(e as Error).message}); forgetting the session here anyway\n`);
+    }
+    await forgetLocal(ctx, state.userId);
+    ctx.stdout.write(`Logged out ${state.email}.\n`);
+  },
+};
+
+export const whoami: Command = {
+  name: 'whoami',
+  summary: 'Who is logged in: email, name, server, storage used and quota, fingerprint.',
+  usage: 'obscura whoami [--json]',
+  options: { ...JSON_OPT },
+  run: (ctx, args) => withClient(ctx, async (c) => {
+    const me = await c.session.me();
+    const fp = await c.session.fingerprint();
+    if (boolOpt(args, 'json')) {
+      printJson(ctx.stdout, {
+        email: me.user.email, name: me.user.displayName, userId: me.user.id, server: c.session.api.baseUrl,
+        storage: { usedBytes: me.storage.usedBytes, quotaBytes: me.storage.quotaBytes }, fingerprint: fp,
+      });
+      return;
+    }
+    const pct = me.storage.quotaBytes > 0 ? ` (${((me.storage.usedBytes / me.storage.quotaBytes) * 100).toFixed(1)}%)` : '';
+    ctx.stdout.write([
+      `email:        ${me.user.email}`,
+      `name:         ${me.user.displayName}`,
+      `server:       ${c.session.api.baseUrl}`,
+      `storage:      ${formatBytes(me.storage.usedBytes)} of ${formatBytes(me.storage.quotaBytes)} used${pct}`,
+      `fingerprint:  ${fp}`,
+      '',
+    ].join('\n'));
+  }),
+};
+
+export const sessions: Command = {
+  name: 'sessions',
+  summary: 'List the active sessions of your account.',
+  usage: 'obscura sessions [--json]',
+  options: { ...JSON_OPT },
+  run: (ctx, args) => withClient(ctx, async (c) => {
+    const { sessions: list } = await c.session.sessions();
+    if (boolOpt(args, 'json')) {
+      printJson(ctx.stdout, { sessions: list.map((s) => ({ id: s.id, current: s.current, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, expiresAt: s.expiresAt, userAgent: s.userAgent })) });
+      return;
+    }
+    printTable(ctx.stdout, [
+      { header: '', value: (s: (typeof list)[number]) => (s.current ? '*' : '') },
+      { header: 'ID', value: (s) => s.id },
+      { header: 'CREATED', value: (s) => s.createdAt },
+      { header: 'LAST SEEN', value: (s) => s.lastSeenAt },
+      { header: 'CLIENT', value: (s) => s.userAgent ?? '-' },
+    ], list);
+  }),
+};
+
+export const passwd: Command = {
+  name: 'passwd',
+  summary: 'Change your password (your keys and photos stay the same); your other sessions end.',
+  usage: 'obscura passwd',
+  description: 'The new password is asked twice (or taken from OBSCURA_NEW_PASSWORD).',
+  options: {},
+  async run(ctx) {
+    const state = await ctx.readState();
+    if (!state) throw new CliError('not logged in; run obscura login --server URL --email E');
+    const password = await readPassword(ctx, { prompt: 'New password: ', confirm: true, envVar: 'OBSCURA_NEW_PASSWORD' });
+    await withClient(ctx, async (c) => {
+      await c.session.changePassword(password);
+      ctx.stdout.write('Password changed. Your other sessions were logged out; this one stays logged in.\n');
+    }, stretching(ctx));
+  },
+};
+
+export const recover: Command = {
+  name: 'recover',
+  summary: 'Set a new password with your recovery key, and log in. Every other session ends.',
+  usage: 'obscura recover --server URL --email E',
+  description: 'The recovery key is asked for (or taken from OBSCURA_RECOVERY_KEY); the new password is asked twice\n(or taken from OBSCURA_NEW_PASSWORD).',
+  options: { ...SERVER_EMAIL },
+  async run(ctx, args) {
+    const server = required(args, 'server', 'recover');
+    const email = required(args, 'email', 'recover');
+    const recoveryKey = (await readPassword(ctx, { prompt: 'Recovery key: ', envVar: 'OBSCURA_RECOVERY_KEY' })).trim();
+    const newPassword = await readPassword(ctx, { prompt: 'New password: ', confirm: true, envVar: 'OBSCURA_NEW_PASSWORD' });
+    const session = await mapped(() => Session.recover({ ...connectOptions(ctx, server), email, recoveryKey, newPassword }));
+    const previous = await ctx.readState().catch(() => null);
+    await forgetLocal(ctx, previous?.userId);
+    await saveState(ctx, session);
+    ctx.stdout.write(`Password reset. Logged in as ${session.user.displayName} <${session.user.email}> on ${session.api.baseUrl}; every other session was logged out.\n`);
+  },
+};
+
+export const fingerprint: Command = {
+  name: 'fingerprint',
+  summary: "Show your key fingerprint, or someone's (compare it with them in person or by phone).",
+  usage: 'obscura fingerprint [EMAIL]',
+  description: "With EMAIL: the fingerprint of the keys the server lists for that person. If you pinned different keys\nfor them earlier (shared an album with them), a loud warning says so and the exit code is 1.",
+  options: {},
+  positionals: { name: 'EMAIL', min: 0, max: 1 },
+  run: (ctx, args) => withClient(ctx, async (c) => {
+    const email = args.positionals[0];
+    if (email === undefined || email.toLowerCase() === c.session.user.email.toLowerCase()) {
+      ctx.stdout.write(`${c.session.user.email}  ${await c.session.fingerprint()}\n`);
+      return;
+    }
+    const { users } = await c.session.api.call('usersLookup', { body: { emails: [email] } });
+    const u = users[0];
+    if (!u) throw new CliError(`no Obscura account for ${email}`);
+    const fp = await fingerprintOf(u);
+    const pinned = c.pins.toJSON()[u.id];
+    if (pinned && (pinned.ed25519 !== u.ed25519PublicKeyB64 || (pinned.x25519 !== undefined && pinned.x25519 !== u.x25519PublicKeyB64))) {
+      const was = pinned.x25519 ? await fingerprintOf({ x25519PublicKeyB64: pinned.x25519, ed25519PublicKeyB64: pinned.ed25519 }) : '(unknown)';
+      ctx.stdout.write(`${u.email}  ${fp}\n`);
+      throw new CliError(`WARNING: the keys of ${u.displayName} <${u.email}> changed since you first saw them (pinned fingerprint: ${was}); compare fingerprints with them before sharing anything`);
+    }
+    ctx.stdout.write(`${u.email}  ${fp}${pinned ? '' : '  (not pinned yet: compare it with them)'}\n`);
+  }),
+};

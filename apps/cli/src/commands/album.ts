@@ -1,0 +1,264 @@
+// obscura albums, and obscura album SUBCOMMAND ... (create, rename, cover, delete, add,
+// remove, show, upload).
+import type { AlbumPhoto, AlbumView, BrokenAlbumPhoto, InvitationView } from '@obscura/sdk';
+import { nodeThumbnailer, openFileSource } from '@obscura/sdk/node';
+import { boolOpt, type Command, type CommandArgs } from '../command.ts';
+import { withClient, type Client } from '../client.ts';
+import { UsageError } from '../errors.ts';
+import { describeUpload, expandPaths, uploadProgressFeeder } from '../files.ts';
+import { formatBytes, printJson, printTable } from '../output.ts';
+import { createProgress } from '../progress.ts';
+import { isFullId, resolveAlbum, resolvePhoto, resolvePhotos, shortIdLength } from '../resolve.ts';
+import { isoLocal, timelineCandidates } from './library.ts';
+
+const JSON_OPT = { json: { type: 'boolean', description: 'print one JSON document on stdout (see docs/cli.md)' } } as const;
+
+/** ALBUM argument → the album (by id, unique id prefix or exact name among my albums). */
+export async function findAlbum(c: Client, input: string): Promise<{ albumId: string; view?: AlbumView }> {
+  const list = await c.albums.list();
+  const known = list.find((a) => a.albumId.toLowerCase() === input.toLowerCase());
+  // a full id I cannot list (removed, left): let the server say why
+  if (!known && isFullId(input)) return { albumId: input.toLowerCase() };
+  const albumId = resolveAlbum(input, list.map((a) => ({ id: a.albumId, ...(a.name !== undefined ? { label: a.name } : {}) })));
+  const view = list.find((a) => a.albumId === albumId);
+  return { albumId, ...(view ? { view } : {}) };
+}
+
+export const albumLabel = (a: { albumId: string; name?: string }) => (a.name !== undefined ? `"${a.name}"` : `album ${a.albumId}`);
+
+export function albumJson(a: AlbumView) {
+  return {
+    id: a.albumId,
+    name: a.name ?? null,
+    role: a.myRole,
+    owner: { id: a.owner.id, email: a.owner.email, name: a.owner.displayName },
+    coverId: a.coverFileId ?? null,
+    photoCount: a.itemCount,
+    memberCount: a.memberCount,
+    linkCount: a.linkCount,
+    shared: a.sharedByMe,
+    ...(a.problem ? { problem: a.problem } : {}),
+  };
+}
+
+export function invitationJson(i: InvitationView) {
+  return {
+    id: i.invitationId, albumId: i.albumId, albumName: i.albumName ?? null, role: i.role,
+    from: { id: i.from.id, email: i.from.email, name: i.from.displayName, fingerprint: i.from.fingerprint },
+    message: i.message ?? null, invitedAt: i.invitedAt, ...(i.problem ? { problem: i.problem } : {}),
+  };
+}
+
+export function printInvitations(c: Client, list: readonly InvitationView[]): void {
+  printTable(c.ctx.stdout, [
+    { header: 'INVITATION', value: (i: InvitationView) => i.invitationId.slice(0, shortIdLength(list.map((x) => x.invitationId))) },
+    { header: 'ALBUM', value: (i) => i.albumName ?? `REFUSED: ${i.problem ?? 'unreadable'}` },
+    { header: 'FROM', value: (i) => `${i.from.displayName} <${i.from.email}>` },
+    { header: 'ROLE', value: (i) => i.role },
+    { header: 'MESSAGE', value: (i) => i.message ?? '' },
+  ], list);
+}
+
+export const albums: Command = {
+  name: 'albums',
+  summary: 'List your albums: yours and those shared with you (accepted).',
+  usage: 'obscura albums [--shared | --shared-with-me] [--json]',
+  description: '--shared: albums you own and share with someone. --shared-with-me: albums others share with you, and your\npending invitations (accept them with obscura accept).',
+  options: {
+    shared: { type: 'boolean', description: 'only albums you share with others' },
+    'shared-with-me': { type: 'boolean', description: 'only albums shared with you, and pending invitations' },
+    ...JSON_OPT,
+  },
+  run: (ctx, args) => {
+    const shared = boolOpt(args, 'shared');
+    const withMe = boolOpt(args, 'shared-with-me');
+    if (shared && withMe) throw new UsageError('use either --shared or --shared-with-me; see obscura albums --help');
+    return withClient(ctx, async (c) => {
+      const list = shared ? await c.albums.sharedByMe() : withMe ? await c.albums.sharedWithMe() : await c.albums.list();
+      const invitations = withMe ? await c.albums.invitations() : undefined;
+      if (boolOpt(args, 'json')) {
+        printJson(ctx.stdout, { albums: list.map(albumJson), ...(invitations ? { invitations: invitations.map(invitationJson) } : {}) });
+        return;
+      }
+      if (list.length === 0) ctx.stdout.write(shared ? 'You share no albums.\n' : withMe ? 'No albums are shared with you.\n' : 'No albums yet; create one with obscura album create NAME.\n');
+      else {
+        const n = shortIdLength(list.map((a) => a.albumId));
+        printTable(ctx.stdout, [
+          { header: 'ID', value: (a: AlbumView) => a.albumId.slice(0, n) },
+          { header: 'NAME', value: (a) => a.name ?? `REFUSED: ${a.problem ?? 'unreadable'}` },
+          { header: 'ROLE', value: (a) => a.myRole },
+          { header: 'OWNER', value: (a) => (a.myRole === 'owner' ? 'me' : `${a.owner.displayName} <${a.owner.email}>`) },
+          { header: 'PHOTOS', value: (a) => String(a.itemCount), align: 'right' },
+          { header: 'MEMBERS', value: (a) => String(a.memberCount), align: 'right' },
+        ], list);
+      }
+      if (invitations && invitations.length > 0) {
+        ctx.stdout.write('\nPending invitations (obscura accept INVITATION | obscura decline INVITATION):\n');
+        printInvitations(c, invitations);
+      }
+    });
+  },
+};
+
+// ---------------------------------------------------------------- album SUBCOMMAND
+
+interface Sub {
+  usage: string;
+  summary: string;
+  args: [min: number, max: number];
+  run(c: Client, rest: string[], args: CommandArgs): Promise<number | void>;
+}
+
+async function photosOf(c: Client, albumId: string) {
+  const r = await c.albums.photos(albumId);
+  await c.savePins();
+  return r;
+}
+
+const albumPhotoCandidates = (r: { photos: AlbumPhoto[]; refused: BrokenAlbumPhoto[] }) => [
+  ...r.photos.map((p) => ({ id: p.fileId, label: p.metadata.name })),
+  ...r.refused.map((p) => ({ id: p.fileId })),
+];
+
+const SUBS: Record<string, Sub> = {
+  create: {
+    usage: 'album create NAME', summary: 'create an album (its name is encrypted; the server never sees it)', args: [1, 1],
+    async run(c, [name]) {
+      const a = await c.albums.create(name!);
+      c.ctx.stdout.write(`${a.albumId}  ${a.name ?? ''}\n`);
+    },
+  },
+  rename: {
+    usage: 'album rename ALBUM NAME', summary: 'rename an album (owner only)', args: [2, 2],
+    async run(c, [album, name]) {
+      const { albumId } = await findAlbum(c, album!);
+      const a = await c.albums.rename(albumId, name!);
+      c.ctx.stdout.write(`renamed album ${a.albumId} to "${a.name ?? name}"\n`);
+    },
+  },
+  cover: {
+    usage: 'album cover ALBUM PHOTO', summary: "set the album's cover to one of its photos (owner only)", args: [2, 2],
+    async run(c, [album, photo]) {
+      const { albumId, view } = await findAlbum(c, album!);
+      const fileId = resolvePhoto(photo!, albumPhotoCandidates(await photosOf(c, albumId)), { allowUnknownFullId: true });
+      await c.albums.setCover(albumId, fileId);
+      c.ctx.stdout.write(`cover of ${albumLabel(view ?? { albumId })} set to ${fileId}\n`);
+    },
+  },
+  delete: {
+    usage: 'album delete ALBUM', summary: 'delete an album (owner only; photos stay in the libraries they are in)', args: [1, 1],
+    async run(c, [album]) {
+      const { albumId, view } = await findAlbum(c, album!);
+      const freed = await c.albums.delete(albumId);
+      c.ctx.stdout.write(`deleted ${albumLabel(view ?? { albumId })}${freed ? ` (${freed} photos only the album held were deleted)` : ''}\n`);
+    },
+  },
+  add: {
+    usage: 'album add ALBUM PHOTO...', summary: 'add photos from your library (no re-upload: only keys are re-wrapped)', args: [2, Infinity],
+    async run(c, [album, ...photos]) {
+      const { albumId, view } = await findAlbum(c, album!);
+      const ids = resolvePhotos(photos, timelineCandidates(await c.timeline()), { allowUnknownFullId: true });
+      const n = await c.albums.addPhotos(albumId, ids);
+      c.ctx.stdout.write(`added ${n} ${n === 1 ? 'photo' : 'photos'} to ${albumLabel(view ?? { albumId })}\n`);
+    },
+  },
+  remove: {
+    usage: 'album remove ALBUM PHOTO...', summary: 'remove photos from the album (editors: only those they added)', args: [2, Infinity],
+    async run(c, [album, ...photos]) {
+      const { albumId, view } = await findAlbum(c, album!);
+      const ids = resolvePhotos(photos, albumPhotoCandidates(await photosOf(c, albumId)), { allowUnknownFullId: true });
+      const n = await c.albums.removePhotos(albumId, ids);
+      c.ctx.stdout.write(`removed ${n} ${n === 1 ? 'photo' : 'photos'} from ${albumLabel(view ?? { albumId })}\n`);
+    },
+  },
+  show: {
+    usage: 'album show ALBUM [--json]', summary: 'the album: name, your role, counts, and each photo with its uploader and "verified"/"REFUSED"', args: [1, 1],
+    async run(c, [album], args) {
+      const { albumId } = await findAlbum(c, album!);
+      const view = await c.albums.get(albumId);
+      const { photos, refused } = await photosOf(c, albumId);
+      if (boolOpt(args, 'json')) {
+        printJson(c.ctx.stdout, {
+          ...albumJson(view),
+          photos: [
+            ...photos.map((p) => ({
+              id: p.fileId, capturedAt: new Date(p.metadata.capturedAt).toISOString(), name: p.metadata.name, mimeType: p.metadata.mimeType, size: p.metadata.size,
+              uploader: { id: p.uploader.id, name: p.uploader.displayName }, addedBy: { id: p.addedBy.id, name: p.addedBy.displayName }, addedAt: p.addedAt,
+              verified: true,
+            })),
+            ...refused.map((p) => ({ id: p.fileId, capturedAt: null, name: null, mimeType: null, size: null, uploader: { id: p.uploader.id, name: p.uploader.displayName }, addedBy: null, addedAt: null, verified: false, problem: p.problem })),
+          ],
+        });
+        return;
+      }
+      const out = c.ctx.stdout;
+      out.write([
+        `album:    ${view.name ?? '?'}  (${view.albumId})`,
+        `owner:    ${view.myRole === 'owner' ? 'me' : `${view.owner.displayName} <${view.owner.email}>`}`,
+        `my role:  ${view.myRole}`,
+        `photos:   ${photos.length + refused.length}${refused.length ? ` (${refused.length} REFUSED)` : ''}    members: ${view.memberCount}`,
+        '',
+      ].join('\n'));
+      if (photos.length + refused.length === 0) return;
+      const rows = [
+        ...photos.map((p) => ({ id: p.fileId, captured: isoLocal(p.metadata.capturedAt), name: p.metadata.name, size: formatBytes(p.metadata.size), uploader: p.uploader.displayName, check: 'verified' })),
+        ...refused.map((p) => ({ id: p.fileId, captured: '-', name: '-', size: '-', uploader: p.uploader.displayName, check: `REFUSED: ${p.problem}` })),
+      ];
+      const n = shortIdLength(rows.map((r) => r.id));
+      out.write('\n');
+      printTable(out, [
+        { header: 'ID', value: (r: (typeof rows)[number]) => r.id.slice(0, n) },
+        { header: 'CAPTURED', value: (r) => r.captured },
+        { header: 'NAME', value: (r) => r.name },
+        { header: 'SIZE', value: (r) => r.size, align: 'right' },
+        { header: 'UPLOADED BY', value: (r) => r.uploader },
+        { header: 'CHECK', value: (r) => r.check },
+      ], rows);
+    },
+  },
+  upload: {
+    usage: 'album upload ALBUM PATH...', summary: "upload files or folders straight into the album (owner or editor; charged to the owner's storage)", args: [2, Infinity],
+    async run(c, [album, ...paths]) {
+      const { albumId } = await findAlbum(c, album!);
+      const files = await expandPaths(c.ctx, paths);
+      const progress = createProgress(c.ctx, { label: 'upload', total: { bytes: files.reduce((a, f) => a + f.size, 0), files: files.length }, summaryOnlyWhenPlain: true });
+      const counts = { uploaded: 0, added: 0, skipped: 0 };
+      for (const f of files) {
+        const feed = uploadProgressFeeder(progress, f.size);
+        const source = await openFileSource(f.path);
+        let r;
+        try {
+          r = await c.albums.upload(albumId, source, { thumbnailer: nodeThumbnailer, onProgress: (p) => feed.onProgress(p) });
+        } finally {
+          await source.close();
+        }
+        feed.finish();
+        if (r.status === 'skipped') counts.skipped++;
+        else if (r.status === 'duplicate') counts.added++;
+        else counts.uploaded++;
+        c.ctx.stdout.write(`${describeUpload(r, f.path).replace('(already uploaded)', '(already in my library: added by reference)')}\n`);
+      }
+      progress.finish(`${counts.uploaded} uploaded, ${counts.added} added from my library, ${counts.skipped} skipped`);
+    },
+  },
+};
+
+const SUB_HELP = Object.values(SUBS).map((s) => `  obscura ${s.usage.padEnd(28)}  ${s.summary}`).join('\n');
+
+export const album: Command = {
+  name: 'album',
+  summary: 'Manage one album: create, rename, cover, delete, add, remove, show, upload.',
+  usage: 'obscura album SUBCOMMAND ...',
+  description: `subcommands:\n${SUB_HELP}\n\nALBUM is an album id, a unique id prefix (4+ characters) or its exact name. PHOTO is a photo id or a unique\nprefix (6+ characters).`,
+  options: { ...JSON_OPT },
+  positionals: { name: 'SUBCOMMAND', min: 1, max: Infinity },
+  async run(ctx, args) {
+    const [subName, ...rest] = args.positionals;
+    const sub = SUBS[subName!];
+    if (!sub || !Object.hasOwn(SUBS, subName!)) throw new UsageError(`unknown album subcommand ${subName}; see obscura help album`);
+    if (rest.length < sub.args[0]) throw new UsageError(`usage: obscura ${sub.usage}`);
+    if (rest.length > sub.args[1]) throw new UsageError(`too many arguments; usage: obscura ${sub.usage}`);
+    if (boolOpt(args, 'json') && subName !== 'show') throw new UsageError(`--json is for obscura album show; see obscura help album`);
+    return withClient(ctx, (c) => sub.run(c, rest, args));
+  },
+};

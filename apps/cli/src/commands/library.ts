@@ -1,0 +1,213 @@
+// Library commands: upload, backup, photos, download, trash, restore, delete.
+import { resolve } from 'node:path';
+import type { AlbumPhoto, PhotoKeys, TimelineEntry, TimelineIndex } from '@obscura/sdk';
+import { backup as backupFolder, uploadPath } from '@obscura/sdk/node';
+import { boolOpt, stringOpt, type Command } from '../command.ts';
+import { backupCacheFile, withClient, type Client } from '../client.ts';
+import { CliError } from '../errors.ts';
+import { describeUpload, expandPaths, saveOriginal, uploadProgressFeeder } from '../files.ts';
+import { formatBytes, printJson, printTable } from '../output.ts';
+import { createProgress } from '../progress.ts';
+import { resolvePhotos, shortIdLength, type Candidate } from '../resolve.ts';
+
+/** "2021-06-01T11:30:00" in the local time zone. */
+export function isoLocal(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+export const timelineCandidates = (index: TimelineIndex): Candidate[] =>
+  [...index.list(), ...index.list({ trashed: true })].map((e) => ({ id: e.fileId, ...(e.metadata ? { label: e.metadata.name } : {}) }));
+
+/** Photos in albums I can see, by id (for downloading album photos not in my library). */
+async function albumPhotos(c: Client): Promise<Map<string, AlbumPhoto>> {
+  const out = new Map<string, AlbumPhoto>();
+  for (const a of await c.albums.list()) {
+    if (a.problem) continue;
+    for (const p of (await c.albums.photos(a.albumId)).photos) if (!out.has(p.fileId)) out.set(p.fileId, p);
+  }
+  return out;
+}
+
+export const upload: Command = {
+  name: 'upload',
+  summary: 'Upload photos and videos (files or folders) to your library; prints each photo id.',
+  usage: 'obscura upload PATH...',
+  description: 'Prints one line per file: its photo id and name ("already uploaded" when it was). Files that are not\nphotos or videos are skipped with the reason. Progress goes to stderr.',
+  options: {},
+  positionals: { name: 'PATH', min: 1, max: Infinity },
+  run: (ctx, args) => withClient(ctx, async (c) => {
+    const files = await expandPaths(ctx, args.positionals);
+    const progress = createProgress(ctx, { label: 'upload', total: { bytes: files.reduce((a, f) => a + f.size, 0), files: files.length }, summaryOnlyWhenPlain: true });
+    const counts = { uploaded: 0, already: 0, skipped: 0 };
+    for (const f of files) {
+      const feed = uploadProgressFeeder(progress, f.size);
+      const r = await uploadPath(c.library, f.path, { onProgress: (p) => feed.onProgress(p) });
+      feed.finish();
+      if (r.status === 'skipped') counts.skipped++;
+      else if (r.status === 'duplicate') counts.already++;
+      else counts.uploaded++;
+      ctx.stdout.write(`${describeUpload(r, f.path)}\n`);
+    }
+    progress.finish(`${counts.uploaded} uploaded, ${counts.already} already uploaded, ${counts.skipped} skipped`);
+  }),
+};
+
+export const backup: Command = {
+  name: 'backup',
+  summary: 'Back up a folder incrementally: what is already backed up is skipped, interrupted uploads resume.',
+  usage: 'obscura backup DIR',
+  description: 'Files already in your library (same keyed content hash) are skipped without re-reading unchanged files\n(a local hash cache in OBSCURA_HOME); an interrupted upload resumes where it stopped. Prints one line per\nskipped non-media file with the reason, one per failed file, and a summary line.',
+  options: {},
+  positionals: { name: 'DIR', min: 1, max: 1 },
+  run: (ctx, args) => withClient(ctx, async (c) => {
+    const dir = resolve(ctx.cwd, args.positionals[0]!);
+    let progress: ReturnType<typeof createProgress> | undefined;
+    let total = 0;
+    const sizes = new Map<string, number>();
+    const report = await backupFolder(c.library, dir, {
+      cachePath: `${ctx.home}/${backupCacheFile(c.session.user.id, dir)}`,
+      onEvent: (e) => {
+        if (e.type === 'scanned') {
+          total = e.files;
+          progress = createProgress(ctx, { label: 'backup', total: { bytes: 0, files: total }, summaryOnlyWhenPlain: true });
+        } else if (e.type === 'skipped') {
+          ctx.stdout.write(`skipped ${e.path}: ${e.reason}\n`);
+          progress?.fileDone();
+        } else if (e.type === 'failed') {
+          ctx.stdout.write(`failed ${e.path}: ${e.message}\n`);
+          progress?.fileDone();
+        } else if (e.type === 'progress' && e.progress.phase === 'uploading') {
+          const before = sizes.get(e.path) ?? 0;
+          if (e.progress.bytesDone > before) progress?.addBytes(e.progress.bytesDone - before);
+          sizes.set(e.path, e.progress.bytesDone);
+        } else if (e.type === 'done') {
+          progress?.fileDone();
+        }
+      },
+    });
+    const summary = `${report.uploaded.length} uploaded, ${report.resumed.length} resumed, ${report.alreadyBackedUp} already backed up, ${report.skipped.length} skipped, ${report.failed.length} failed`;
+    progress?.finish(null);
+    ctx.stdout.write(`backup of ${dir}: ${summary}\n`);
+    return report.failed.length > 0 ? 1 : 0;
+  }),
+};
+
+interface PhotoRow { id: string; entry: TimelineEntry }
+
+export function photoJson(e: TimelineEntry) {
+  const m = e.metadata;
+  return {
+    id: e.fileId,
+    state: e.state,
+    capturedAt: m ? new Date(m.capturedAt).toISOString() : null,
+    name: m ? m.name : null,
+    mimeType: m ? m.mimeType : null,
+    size: m ? m.size : null,
+    encryptedSize: e.encryptedSize,
+    uploader: { id: e.uploader.id, name: e.uploader.displayName },
+    uploadedAt: e.uploadedAt,
+    verified: !e.problem,
+    ...(e.problem ? { problem: e.problem } : {}),
+  };
+}
+
+export const photos: Command = {
+  name: 'photos',
+  summary: 'Your timeline, newest first by capture time: id, captured, name, size, uploader.',
+  usage: 'obscura photos [--json] [--trashed]',
+  description: 'Syncs the local timeline index with the server first (only what changed). A photo that fails verification\nis listed as "REFUSED: reason", never hidden. Ids are shown shortened (any unique prefix of 6+ characters works).',
+  options: {
+    json: { type: 'boolean', description: 'print one JSON document on stdout (see docs/cli.md)' },
+    trashed: { type: 'boolean', description: 'list the trash instead' },
+  },
+  run: (ctx, args) => withClient(ctx, async (c) => {
+    const index = await c.timeline();
+    const list = index.list({ trashed: boolOpt(args, 'trashed') });
+    if (boolOpt(args, 'json')) {
+      printJson(ctx.stdout, { photos: list.map(photoJson) });
+      return;
+    }
+    if (list.length === 0) {
+      ctx.stdout.write(boolOpt(args, 'trashed') ? 'The trash is empty.\n' : 'No photos yet; add some with obscura upload or obscura backup.\n');
+      return;
+    }
+    const n = shortIdLength([...index.list(), ...index.list({ trashed: true })].map((e) => e.fileId));
+    printTable(ctx.stdout, [
+      { header: 'ID', value: (r: PhotoRow) => r.id.slice(0, n) },
+      { header: 'CAPTURED', value: (r) => (r.entry.metadata ? isoLocal(r.entry.metadata.capturedAt) : '-') },
+      { header: 'NAME', value: (r) => (r.entry.problem ? `REFUSED: ${r.entry.problem}` : r.entry.metadata!.name) },
+      { header: 'SIZE', value: (r) => (r.entry.metadata ? formatBytes(r.entry.metadata.size) : '-'), align: 'right' },
+      { header: 'UPLOADER', value: (r) => r.entry.uploader.displayName },
+    ], list.map((entry) => ({ id: entry.fileId, entry })));
+  }),
+};
+
+export const download: Command = {
+  name: 'download',
+  summary: 'Download originals, byte-identical and verified, into a folder (default: the current one).',
+  usage: 'obscura download ID... [-o DIR]',
+  description: 'ID is a photo id or a unique prefix of 6+ characters (from obscura photos, or obscura album show for photos\nof albums shared with you). Existing files are never overwritten ("name (1).jpg"). Prints each saved path.',
+  options: { output: { type: 'string', short: 'o', value: 'DIR', description: 'folder to save into (created if needed)' } },
+  positionals: { name: 'ID', min: 1, max: Infinity },
+  run: (ctx, args) => withClient(ctx, async (c) => {
+    const dir = resolve(ctx.cwd, stringOpt(args, 'output') ?? '.');
+    const index = await c.timeline();
+    let candidates = timelineCandidates(index);
+    let inAlbums = new Map<string, AlbumPhoto>();
+    const unmatched = args.positionals.some((i) => !candidates.some((cd) => cd.id.startsWith(i.toLowerCase())));
+    if (unmatched) {
+      inAlbums = await albumPhotos(c);
+      candidates = [...candidates, ...[...inAlbums.values()].filter((p) => !index.get(p.fileId)).map((p) => ({ id: p.fileId, label: p.metadata.name }))];
+    }
+    const ids = resolvePhotos(args.positionals, candidates, { allowUnknownFullId: true });
+    const jobs: { id: string; keys: () => Promise<{ photo: PhotoKeys; name: string; capturedAt: number }>; size: number }[] = ids.map((id) => {
+      const entry = index.get(id);
+      const ap = inAlbums.get(id);
+      if (!entry && ap) return { id, size: ap.metadata.size, keys: async () => ({ photo: ap, name: ap.metadata.name, capturedAt: ap.metadata.capturedAt }) };
+      if (entry?.problem) throw new CliError(`refused: photo ${id} failed verification: ${entry.problem.replace(/^failed verification and was refused: /, '')}`);
+      return {
+        id, size: entry?.metadata?.size ?? 0,
+        keys: async () => {
+          const opened = await c.library.open(id);
+          return { photo: opened, name: opened.metadata.name, capturedAt: opened.metadata.capturedAt };
+        },
+      };
+    });
+    const progress = createProgress(ctx, { label: 'download', total: { bytes: jobs.reduce((a, j) => a + j.size, 0), files: jobs.length }, summaryOnlyWhenPlain: true });
+    for (const j of jobs) {
+      const k = await j.keys();
+      const { path } = await saveOriginal(c.library, k.photo, { name: k.name, capturedAt: k.capturedAt }, dir, (n) => progress.addBytes(n));
+      progress.fileDone();
+      ctx.stdout.write(`${path}\n`);
+    }
+    progress.finish(`${jobs.length} ${jobs.length === 1 ? 'file' : 'files'} saved in ${dir}`);
+  }),
+};
+
+function stateChange(name: 'trash' | 'restore' | 'delete'): Command {
+  const words = {
+    trash: { summary: 'Move photos to the trash (obscura restore brings them back).', done: 'moved to the trash' },
+    restore: { summary: 'Bring photos back from the trash.', done: 'restored' },
+    delete: { summary: 'Delete photos for good (their storage is freed once nothing else uses them).', done: 'deleted for good' },
+  }[name];
+  return {
+    name,
+    summary: words.summary,
+    usage: `obscura ${name} ID...`,
+    description: 'ID is a photo id or a unique prefix of 6+ characters (see obscura photos / obscura photos --trashed).',
+    options: {},
+    positionals: { name: 'ID', min: 1, max: Infinity },
+    run: (ctx, args) => withClient(ctx, async (c) => {
+      const index = await c.timeline();
+      const ids = resolvePhotos(args.positionals, timelineCandidates(index), { allowUnknownFullId: true });
+      const changed = name === 'trash' ? await c.library.trash(ids) : name === 'restore' ? await c.library.restore(ids) : await c.library.deleteForever(ids);
+      ctx.stdout.write(`${changed} ${changed === 1 ? 'photo' : 'photos'} ${words.done}\n`);
+    }),
+  };
+}
+
+export const trash = stateChange('trash');
+export const restore = stateChange('restore');
+export const del = stateChange('delete');

@@ -1,0 +1,209 @@
+// Sharing albums with people: share, members, role, revoke, unshare, invitations, accept,
+// decline, leave.
+import type { MemberView } from '@obscura/sdk';
+import { boolOpt, stringOpt, type Command } from '../command.ts';
+import { withClient, type Client } from '../client.ts';
+import { CliError, UsageError } from '../errors.ts';
+import { printJson, printTable } from '../output.ts';
+import { askYesNo, canPrompt } from '../prompt.ts';
+import { resolvePhoto } from '../resolve.ts';
+import { albumLabel, findAlbum, invitationJson, printInvitations } from './album.ts';
+import { isoLocal } from './library.ts';
+
+const JSON_OPT = { json: { type: 'boolean', description: 'print one JSON document on stdout (see docs/cli.md)' } } as const;
+
+function memberRole(role: string | undefined): 'viewer' | 'editor' {
+  if (role !== 'viewer' && role !== 'editor') throw new UsageError(`the role must be viewer or editor${role ? ` (got "${role}")` : ''}`);
+  return role;
+}
+
+export const share: Command = {
+  name: 'share',
+  summary: 'Invite people (registered users, by email) to an album as viewers or editors.',
+  usage: 'obscura share ALBUM EMAIL... --role viewer|editor [--include-name] [--message TEXT]',
+  description: 'The message is end-to-end encrypted and shown to invitees in Obscura. The invitation email carries the album\nname and the message only with --include-name (then the server sees them). Prints each invitee\'s\nfingerprint: compare it with them to be sure the server did not substitute their keys.',
+  options: {
+    role: { type: 'string', value: 'viewer|editor', description: 'viewer: sees and downloads; editor: also adds photos (charged to you)' },
+    'include-name': { type: 'boolean', description: 'put the album name and the message in the invitation email' },
+    message: { type: 'string', value: 'TEXT', description: 'a message for the invitees' },
+  },
+  positionals: { name: 'ALBUM and at least one EMAIL', min: 2, max: Infinity },
+  async run(ctx, args) {
+    const role = memberRole(stringOpt(args, 'role'));
+    const [album, ...emails] = args.positionals;
+    const message = stringOpt(args, 'message');
+    return withClient(ctx, async (c) => {
+      const { albumId, view } = await findAlbum(c, album!);
+      const members = await c.albums.share(albumId, emails, { role, ...(message ? { message } : {}), includeNameInEmail: boolOpt(args, 'include-name') });
+      for (const email of emails) {
+        const m = members.find((x) => x.email.toLowerCase() === email.toLowerCase());
+        ctx.stdout.write(`invited ${m?.email ?? email} to ${albumLabel(view ?? { albumId })} as ${role}${m ? `  fingerprint: ${m.fingerprint}` : ''}\n`);
+      }
+    });
+  },
+};
+
+export function memberJson(m: MemberView) {
+  return { email: m.email, name: m.displayName, userId: m.userId, role: m.role, status: m.status, fingerprint: m.fingerprint, invitationId: m.invitationId };
+}
+
+export const members: Command = {
+  name: 'members',
+  summary: 'The people of an album: email, role, status, fingerprint.',
+  usage: 'obscura members ALBUM [--json]',
+  options: { ...JSON_OPT },
+  positionals: { name: 'ALBUM', min: 1, max: 1 },
+  run: (ctx, args) => withClient(ctx, async (c) => {
+    const { albumId } = await findAlbum(c, args.positionals[0]!);
+    const list = await c.albums.members(albumId);
+    if (boolOpt(args, 'json')) {
+      printJson(ctx.stdout, { members: list.map(memberJson) });
+      return;
+    }
+    printTable(ctx.stdout, [
+      { header: 'EMAIL', value: (m: MemberView) => m.email },
+      { header: 'NAME', value: (m) => m.displayName },
+      { header: 'ROLE', value: (m) => m.role },
+      { header: 'STATUS', value: (m) => m.status },
+      { header: 'FINGERPRINT', value: (m) => m.fingerprint },
+    ], list);
+  }),
+};
+
+export const role: Command = {
+  name: 'role',
+  summary: "Change a person's role in an album you own.",
+  usage: 'obscura role ALBUM EMAIL viewer|editor',
+  options: {},
+  positionals: { name: 'ALBUM EMAIL viewer|editor', min: 3, max: 3 },
+  async run(ctx, args) {
+    const [album, email, r] = args.positionals;
+    const newRole = memberRole(r);
+    return withClient(ctx, async (c) => {
+      const { albumId, view } = await findAlbum(c, album!);
+      await c.albums.setRole(albumId, email!, newRole);
+      ctx.stdout.write(`${email} is now ${newRole === 'editor' ? 'an editor' : 'a viewer'} of ${albumLabel(view ?? { albumId })}\n`);
+    });
+  },
+};
+
+export const revoke: Command = {
+  name: 'revoke',
+  summary: "Remove a person's access to an album you own (the album key rotates: they cannot read anything added later).",
+  usage: 'obscura revoke ALBUM EMAIL',
+  options: {},
+  positionals: { name: 'ALBUM EMAIL', min: 2, max: 2 },
+  run: (ctx, args) => withClient(ctx, async (c) => {
+    const [album, email] = args.positionals;
+    const { albumId, view } = await findAlbum(c, album!);
+    await c.albums.revoke(albumId, email!);
+    ctx.stdout.write(`${email} no longer has access to ${albumLabel(view ?? { albumId })}\n`);
+  }),
+};
+
+export const unshare: Command = {
+  name: 'unshare',
+  summary: 'Stop sharing an album: everyone and every link is removed at once (the key rotates).',
+  usage: 'obscura unshare ALBUM',
+  options: {},
+  positionals: { name: 'ALBUM', min: 1, max: 1 },
+  run: (ctx, args) => withClient(ctx, async (c) => {
+    const { albumId, view } = await findAlbum(c, args.positionals[0]!);
+    await c.albums.unshare(albumId);
+    ctx.stdout.write(`stopped sharing ${albumLabel(view ?? { albumId })}: everyone was removed\n`);
+  }),
+};
+
+export const invitations: Command = {
+  name: 'invitations',
+  summary: 'Your pending album invitations: album name, who shared it, role, message.',
+  usage: 'obscura invitations [--json]',
+  options: { ...JSON_OPT },
+  run: (ctx, args) => withClient(ctx, async (c) => {
+    const list = await c.albums.invitations();
+    if (boolOpt(args, 'json')) {
+      printJson(ctx.stdout, { invitations: list.map(invitationJson) });
+      return;
+    }
+    if (list.length === 0) {
+      ctx.stdout.write('No pending invitations.\n');
+      return;
+    }
+    printInvitations(c, list);
+  }),
+};
+
+/** INVITATION: an invitation id, a unique prefix (6+), or the exact album name. */
+async function findInvitation(c: Client, input: string) {
+  const list = await c.albums.invitations();
+  const byName = list.filter((i) => i.albumName === input);
+  if (byName.length === 1) return byName[0]!;
+  const id = resolvePhoto(input, list.map((i) => ({ id: i.invitationId, ...(i.albumName !== undefined ? { label: i.albumName } : {}) })), { what: 'invitation', allowUnknownFullId: true });
+  return list.find((i) => i.invitationId === id) ?? { invitationId: id, albumName: undefined };
+}
+
+export const accept: Command = {
+  name: 'accept',
+  summary: 'Accept an album invitation: the album then appears in obscura albums.',
+  usage: 'obscura accept INVITATION',
+  description: 'INVITATION is an invitation id, a unique prefix of it (6+ characters), or the album name (see obscura invitations).',
+  options: {},
+  positionals: { name: 'INVITATION', min: 1, max: 1 },
+  run: (ctx, args) => withClient(ctx, async (c) => {
+    const inv = await findInvitation(c, args.positionals[0]!);
+    const a = await c.albums.accept(inv.invitationId);
+    ctx.stdout.write(`accepted: ${albumLabel(a)} (${a.albumId}) is in your albums as ${a.myRole}\n`);
+  }),
+};
+
+export const decline: Command = {
+  name: 'decline',
+  summary: 'Decline an album invitation.',
+  usage: 'obscura decline INVITATION',
+  description: 'INVITATION is an invitation id, a unique prefix of it (6+ characters), or the album name (see obscura invitations).',
+  options: {},
+  positionals: { name: 'INVITATION', min: 1, max: 1 },
+  run: (ctx, args) => withClient(ctx, async (c) => {
+    const inv = await findInvitation(c, args.positionals[0]!);
+    await c.albums.decline(inv.invitationId);
+    ctx.stdout.write(`declined the invitation${inv.albumName !== undefined ? ` to "${inv.albumName}"` : ''}\n`);
+  }),
+};
+
+export const leave: Command = {
+  name: 'leave',
+  summary: 'Leave an album shared with you, for good (only a new invitation brings you back).',
+  usage: 'obscura leave ALBUM [--save-photos | --no-save]',
+  description: '--save-photos first saves into your library every photo others uploaded that is not already in it (any\nnumber; no re-upload; counted against your storage). Without either flag, on a terminal, the photos that would\nbe lost are listed and you are asked to confirm; without a terminal one of the flags is required.',
+  options: {
+    'save-photos': { type: 'boolean', description: "save the photos others uploaded that aren't in your library, then leave" },
+    'no-save': { type: 'boolean', description: 'leave without saving anything' },
+  },
+  positionals: { name: 'ALBUM', min: 1, max: 1 },
+  async run(ctx, args) {
+    const save = boolOpt(args, 'save-photos');
+    const noSave = boolOpt(args, 'no-save');
+    if (save && noSave) throw new UsageError('use either --save-photos or --no-save');
+    if (!save && !noSave && !canPrompt(ctx)) {
+      throw new UsageError('leaving is permanent: say --save-photos (keep the photos others uploaded) or --no-save; or run in a terminal to be asked');
+    }
+    return withClient(ctx, async (c) => {
+      const { albumId, view } = await findAlbum(c, args.positionals[0]!);
+      const label = albumLabel(view ?? { albumId });
+      if (view?.myRole === 'owner') throw new CliError(`you own ${label}; delete it (obscura album delete) or stop sharing it (obscura unshare) instead`);
+      if (!save && !noSave) {
+        const lost = await c.albums.photosToSave(albumId);
+        if (lost.length > 0) {
+          ctx.stderr.write(`${lost.length} ${lost.length === 1 ? 'photo' : 'photos'} in ${label} uploaded by others ${lost.length === 1 ? 'is' : 'are'} not in your library and would be lost:\n`);
+          for (const p of lost.slice(0, 20)) ctx.stderr.write(`  ${p.fileId.slice(0, 8)}  ${isoLocal(p.metadata.capturedAt)}  ${p.metadata.name}  (${p.uploader.displayName})\n`);
+          if (lost.length > 20) ctx.stderr.write(`  ... and ${lost.length - 20} more\n`);
+          ctx.stderr.write('(obscura leave ALBUM --save-photos saves them first.)\n');
+        }
+        const ok = await askYesNo(ctx, `Leave ${label} for good${lost.length ? ` without saving ${lost.length === 1 ? 'it' : 'them'}` : ''}?`);
+        if (!ok) throw new CliError(`did not leave ${label}`);
+      }
+      const { saved } = await c.albums.leave(albumId, { savePhotos: save });
+      ctx.stdout.write(`left ${label}${save ? `; saved ${saved} ${saved === 1 ? 'photo' : 'photos'} to your library` : ''}\n`);
+    });
+  },
+};
