@@ -15,6 +15,9 @@ import { AuthService } from './services/auth.ts';
 import { FileAccess } from './services/file-access.ts';
 import { FileService } from './services/files.ts';
 import { LibraryService } from './services/library.ts';
+import { LinkThrottle } from './services/link-throttle.ts';
+import { LinkService } from './services/links.ts';
+import { registerLinkPage } from './http/link-page.ts';
 import { createOpaqueServer } from './services/opaque.ts';
 import { RateLimiter, type RateLimitPolicy } from './services/rate-limiter.ts';
 import { SessionService } from './services/sessions.ts';
@@ -42,6 +45,9 @@ const logOnlyMailer = (logger: Logger): Mailer => ({
   send: async (m) => { logger.info(`mail: ${m.kind} for ${m.to} not sent (no mailer configured)`); },
 });
 
+/** The path of a request URL for the log: no query string, no fragment. */
+export const logPath = (url: string): string => url.split(/[?#]/)[0] ?? '';
+
 export type ObscuraApp = FastifyInstance & { services: Services };
 
 export async function createServices(deps: AppDeps): Promise<Services> {
@@ -61,8 +67,9 @@ export async function createServices(deps: AppDeps): Promise<Services> {
   const files = new FileService(db, deps.blobs, clock, access, logger);
   const library = new LibraryService(db, clock, files, access);
   const albums = new AlbumService(db, clock, random, files, access, deps.mailer ?? logOnlyMailer(logger), logger, deps.publicUrl);
+  const links = new LinkService(db, clock, files, new LinkThrottle(db, clock));
   const sweeper = new Sweeper(db, clock, files, logger);
-  return { auth, sessions, files, library, albums, sweeper };
+  return { auth, sessions, files, library, albums, links, sweeper };
 }
 
 /** The Fastify app without listening (tests use `app.inject()`); `startServer` listens. */
@@ -71,9 +78,11 @@ export async function buildApp(deps: AppDeps): Promise<ObscuraApp> {
   const services = await createServices(deps);
   const app = Fastify({ logger: false, trustProxy: deps.trustProxy ?? false });
 
-  // One line per request: method, path (ids, no query string), status, time. Never bodies, headers or tokens.
+  // One line per request: method, path (ids, no query string), status, time. Never bodies, headers
+  // (so no session token and no link access proof) or query strings; URL fragments (a link's
+  // secret) are never sent by clients, and are cut off here should one arrive anyway.
   app.addHook('onResponse', async (req, reply) => {
-    logger.info(`${req.method} ${req.url.split('?')[0]} ${reply.statusCode} ${Math.round(reply.elapsedTime)}ms`);
+    logger.info(`${req.method} ${logPath(req.url)} ${reply.statusCode} ${Math.round(reply.elapsedTime)}ms`);
   });
   installErrorHandling(app, logger);
   // Binary uploads reach the handler as a stream, never buffered whole.
@@ -81,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<ObscuraApp> {
 
   await registerOpenApi(app, deps.publicUrl);
   registerRoutes(app, handlers(services), services.sessions);
+  registerLinkPage(app, services.links, deps.publicUrl);
   app.decorate('services', services);
   await app.ready();
   return app as unknown as ObscuraApp;

@@ -1,6 +1,8 @@
 // [Note: authorization matrix] one row per route of the protocol table × every kind
 // of actor, all against one scenario: an album with a member of each kind, a photo
 // the owner added from their library (P1) and one the editor uploaded into it (P2).
+// Public links add two actors without an account: a visitor holding the link's access
+// proof, and one with no or a wrong proof; rows with an expired and a deleted link too.
 // Adding a route without a row here fails the first test.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,13 +12,21 @@ import { routes, type RouteName } from '@obscura/protocol';
 import {
   addItems, allEpochs, blob, createAlbum, invitationOf, invite, join, rotationFor, uploadToAlbum, userId,
 } from './album-helpers.ts';
+import { createLink, linkBody, linkHeader, proofPair } from './link-helpers.ts';
 import { call, fakeFile, keyStretching, login, makeTestApp, putBlock, signup, uploadFile, type Account, type TestApp } from './helpers.ts';
 
-const ACTORS = ['owner', 'editor', 'viewer', 'pending', 'declined', 'removed', 'left', 'stranger', 'anonymous'] as const;
+const ACTORS = ['owner', 'editor', 'viewer', 'pending', 'declined', 'removed', 'left', 'stranger', 'anonymous', 'visitor', 'wrongProof'] as const;
 type Actor = (typeof ACTORS)[number];
-type Member = Exclude<Actor, 'anonymous'>;
+type Member = Exclude<Actor, 'anonymous' | 'visitor' | 'wrongProof'>;
+const NO_ACCOUNT: Actor[] = ['anonymous', 'visitor', 'wrongProof'];
+const isMember = (a: Actor): a is Member => !NO_ACCOUNT.includes(a);
+const LABEL: Partial<Record<Actor, string>> = { visitor: 'link visitor (right proof)', wrongProof: 'link visitor (no/wrong proof)' };
 
-interface Scenario { albumId: string; p1: string; p2: string; epoch: number; pendingInvitation: string; ownerExtraSession: string }
+interface Scenario {
+  albumId: string; p1: string; p2: string; epoch: number; pendingInvitation: string; ownerExtraSession: string;
+  /** A live album link (downloads on), a link that expired, one that was deleted; and the proof of each. */
+  link: string; expiredLink: string; deletedLink: string; proof: string;
+}
 interface Req { token?: string; params?: Record<string, string | number>; body?: unknown; query?: string; payload?: Buffer; headers?: Record<string, string> }
 interface Row {
   route: RouteName;
@@ -25,14 +35,18 @@ interface Row {
   expect: Record<Actor, number>;
 }
 
-/** Expected statuses: the listed actors, 404 for the other accounts (an album or file they cannot see), 401 anonymous. */
+/** Expected statuses: the listed actors, 404 for the other accounts (an album or file they cannot see), 401 without an account. */
 function exp(allowed: Partial<Record<Member, number>>, others = 404): Record<Actor, number> {
   const e = {} as Record<Actor, number>;
-  for (const a of ACTORS) e[a] = a === 'anonymous' ? 401 : allowed[a as Member] ?? others;
+  for (const a of ACTORS) e[a] = NO_ACCOUNT.includes(a) ? 401 : allowed[a as Member] ?? others;
   return e;
 }
+/** Visitor routes: the right proof gets `right`; everyone else (no proof, a wrong one, a session token) 403. */
+const linkVisit = (right = 200, others = 403): Record<Actor, number> => ({ ...exp({}, others), anonymous: others, wrongProof: others, visitor: right });
+/** Every caller gets the same answer (an expired or deleted link, or a route open to all). */
+const all = (status: number): Record<Actor, number> => ({ ...exp({}, status), anonymous: status, wrongProof: status, visitor: status });
 const everyone = (status = 200) => exp({}, status);
-const publicRoute = (status: number) => ({ ...everyone(status), anonymous: status });
+const publicRoute = (status: number) => ({ ...everyone(status), anonymous: status, visitor: status, wrongProof: status });
 const ownerOnly = (owner = 200) => exp({ owner, editor: 403, viewer: 403 });
 const members = (status = 200) => exp({ owner: status, editor: status, viewer: status });
 
@@ -41,13 +55,15 @@ describe('authorization matrix', () => {
   const acct = {} as Record<Member, Account>;
   before(async () => {
     t = await makeTestApp();
-    for (const a of ACTORS) if (a !== 'anonymous') acct[a] = await signup(t.app, `${a}-${randomUUID().slice(0, 8)}@example.org`, 'correct horse battery', a);
+    for (const a of ACTORS) if (!NO_ACCOUNT.includes(a)) acct[a as Member] = await signup(t.app, `${a}-${randomUUID().slice(0, 8)}@example.org`, 'correct horse battery', a);
   });
   after(() => t.close());
 
   const id = (a: Member) => userId(acct[a]);
 
   async function scenario(): Promise<Scenario> {
+    // Link throttling counts wrong proofs per address: each row starts after a quiet spell.
+    t.clock.advance(2 * 3600_000);
     const { owner, editor, viewer, pending, declined, removed, left } = acct;
     const albumId = await createAlbum(t.app, owner);
     const p1 = (await uploadFile(t.app, owner.token)).body.fileId;
@@ -66,7 +82,15 @@ describe('authorization matrix', () => {
     const r = await call(t.app, 'removeMember', { token: owner.token, params: { albumId, userId: id('removed') }, body: { rotation: rot } });
     assert.equal(r.statusCode, 200, r.body);
     const extra = (await login(t.app, owner.email, owner.password)).json();
-    return { albumId, p1, p2, epoch: 2, pendingInvitation: await invitationOf(t.app, pending, albumId), ownerExtraSession: extra.sessionId };
+    const link = await createLink(t.app, owner.token, { kind: 'album', albumId }, { epochs: 2 });
+    const expired = await createLink(t.app, owner.token, { kind: 'album', albumId }, { epochs: 2, expiresAt: new Date(t.clock.now() + 60_000).toISOString() });
+    const deleted = await createLink(t.app, owner.token, { kind: 'album', albumId }, { epochs: 2 });
+    assert.equal((await call(t.app, 'deleteLink', { token: owner.token, params: { linkId: deleted.linkId } })).statusCode, 200);
+    t.clock.advance(120_000);
+    return {
+      albumId, p1, p2, epoch: 2, pendingInvitation: await invitationOf(t.app, pending, albumId), ownerExtraSession: extra.sessionId,
+      link: link.linkId, expiredLink: expired.linkId, deletedLink: deleted.linkId, proof: link.proofB64Url,
+    };
   }
 
   const rotation = (fx: Scenario, who: Member[]) => ({
@@ -97,14 +121,14 @@ describe('authorization matrix', () => {
     {
       route: 'logout', expect: everyone(200),
       // A session of its own, so the actor's main session lives on.
-      req: async (_fx, a) => a === 'anonymous' ? {} : { token: (await login(t.app, acct[a].email, acct[a].password)).json().token },
+      req: async (_fx, a) => isMember(a) ? { token: (await login(t.app, acct[a].email, acct[a].password)).json().token } : {},
     },
     { route: 'passwordChangeStart', req: () => ({ body: { registrationRequestB64: opaqueReq() } }), expect: everyone(200) },
     {
       route: 'passwordChangeFinish', expect: everyone(200),
       // Re-registers the same password, so later logins still work.
       req: async (_fx, a) => {
-        if (a === 'anonymous') return { body: { registrationRecordB64: randomBytes(192).toString('base64url'), passwordEnvelopeB64: blob(10) } };
+        if (!isMember(a)) return { body: { registrationRecordB64: randomBytes(192).toString('base64url'), passwordEnvelopeB64: blob(10) } };
         const { clientRegistrationState, registrationRequest } = opaque.client.startRegistration({ password: acct[a].password });
         const start = await call(t.app, 'passwordChangeStart', { token: acct[a].token, body: { registrationRequestB64: registrationRequest } });
         const { registrationRecord } = opaque.client.finishRegistration({
@@ -178,20 +202,42 @@ describe('authorization matrix', () => {
     { route: 'declineInvitation', req: (fx) => ({ params: { invitationId: fx.pendingInvitation } }), expect: exp({ pending: 200 }) },
   ];
 
+  const linkRows: Row[] = [
+    { route: 'createLink', variant: 'album link', req: (fx) => ({ body: linkBody({ kind: 'album', albumId: fx.albumId }, { epochs: 2 }).body }), expect: ownerOnly() },
+    { route: 'createLink', variant: "photo link to P1 (in the owner's library)", req: (fx) => ({ body: linkBody({ kind: 'file', fileId: fx.p1 }).body }), expect: exp({ owner: 200 }) },
+    { route: 'listLinks', req: () => ({}), expect: everyone(200) },
+    { route: 'updateLink', req: (fx) => ({ params: { linkId: fx.link }, body: { allowDownload: false } }), expect: exp({ owner: 200 }) },
+    { route: 'deleteLink', req: (fx) => ({ params: { linkId: fx.link } }), expect: exp({ owner: 200 }) },
+    { route: 'addLinkKeys', req: (fx) => ({ params: { linkId: fx.link }, body: { albumKeys: [{ epoch: 2, wrappedB64: blob(60) }] } }), expect: exp({ owner: 200 }) },
+    { route: 'linkParams', req: (fx) => ({ params: { linkId: fx.link } }), expect: all(200) },
+    { route: 'linkParams', variant: 'expired link', req: (fx) => ({ params: { linkId: fx.expiredLink } }), expect: all(410) },
+    { route: 'linkParams', variant: 'deleted link', req: (fx) => ({ params: { linkId: fx.deletedLink } }), expect: all(404) },
+    { route: 'linkContent', req: (fx) => ({ params: { linkId: fx.link } }), expect: linkVisit() },
+    { route: 'linkContent', variant: 'expired link', req: (fx) => ({ params: { linkId: fx.expiredLink } }), expect: all(410) },
+    { route: 'linkContent', variant: 'deleted link', req: (fx) => ({ params: { linkId: fx.deletedLink } }), expect: all(404) },
+    { route: 'linkBlock', variant: 'P2, in the linked album', req: (fx) => ({ params: { linkId: fx.link, fileId: fx.p2, index: 0 } }), expect: linkVisit() },
+    { route: 'linkBlock', variant: 'deleted link', req: (fx) => ({ params: { linkId: fx.deletedLink, fileId: fx.p2, index: 0 } }), expect: all(404) },
+    { route: 'linkThumbnail', variant: 'P2, in the linked album', req: (fx) => ({ params: { linkId: fx.link, fileId: fx.p2, size: 'small' } }), expect: linkVisit() },
+    { route: 'linkThumbnail', variant: 'expired link', req: (fx) => ({ params: { linkId: fx.expiredLink, fileId: fx.p2, size: 'small' } }), expect: all(410) },
+  ];
+  rows.push(...linkRows);
+
   test('every route of the protocol table has at least one row', () => {
     const covered = new Set(rows.map((r) => r.route));
     assert.deepEqual(Object.keys(routes).filter((n) => !covered.has(n as RouteName)), []);
   });
 
   for (const row of rows) {
-    test(`${row.route}${row.variant ? ` (${row.variant})` : ''}: ${ACTORS.map((a) => `${a} ${row.expect[a]}`).join(', ')}`, async () => {
+    test(`${row.route}${row.variant ? ` (${row.variant})` : ''}: ${ACTORS.map((a) => `${LABEL[a] ?? a} ${row.expect[a]}`).join(', ')}`, async () => {
       const fx = await scenario();
       // Refusals first (they must change nothing), then the allowed actors, the owner last.
       const order = [...ACTORS].sort((a, b) => rank(row.expect[a], a) - rank(row.expect[b], b));
       const got = {} as Record<Actor, number>;
       for (const actor of order) {
         const r = await row.req(fx, actor);
-        const token = actor === 'anonymous' ? undefined : r.token ?? acct[actor].token;
+        const token = NO_ACCOUNT.includes(actor) ? undefined : r.token ?? acct[actor as Member].token;
+        if (actor === 'visitor') r.headers = { ...r.headers, ...linkHeader(fx.proof) };
+        if (actor === 'wrongProof') r.headers = { ...r.headers, ...linkHeader(proofPair().proofB64Url) };
         const res = row.route === 'putBlock' && token
           ? await putBlock(t.app, token, String(r.params!.fileId), Number(r.params!.index), r.payload!)
           : await call(t.app, row.route, { ...r, ...(token ? { token } : {}) });

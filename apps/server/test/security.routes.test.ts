@@ -6,7 +6,7 @@ import { call, fakeFile, makeTestApp, putBlock, signup, uploadFile, type TestApp
 
 const names = Object.keys(routes) as RouteName[];
 const sampleParams = { fileId: '3b241101-e2bb-4255-8caf-4136c566a962', index: 0, size: 'small', sessionId: '3b241101-e2bb-4255-8caf-4136c566a962',
-  albumId: '3b241101-e2bb-4255-8caf-4136c566a962', userId: '3b241101-e2bb-4255-8caf-4136c566a962', invitationId: '3b241101-e2bb-4255-8caf-4136c566a962' };
+  albumId: '3b241101-e2bb-4255-8caf-4136c566a962', userId: '3b241101-e2bb-4255-8caf-4136c566a962', invitationId: '3b241101-e2bb-4255-8caf-4136c566a962', linkId: '3b241101-e2bb-4255-8caf-4136c566a962' };
 
 describe('access control', () => {
   let t: TestApp;
@@ -123,6 +123,7 @@ describe('bad input never causes a 5xx', () => {
       index: randomBytes(1)[0]! % 2 ? -1 : 99999999, size: randomBytes(1)[0]! % 2 ? 'small' : 'huge', sessionId: 'x%00y',
       albumId: randomBytes(1)[0]! % 2 ? '3b241101-e2bb-4255-8caf-4136c566a962' : 'x%00y', userId: randomBytes(4).toString('hex'),
       invitationId: randomBytes(1)[0]! % 2 ? '3b241101-e2bb-4255-8caf-4136c566a962' : '..',
+      linkId: randomBytes(1)[0]! % 2 ? '3b241101-e2bb-4255-8caf-4136c566a962' : 'x%00y',
     });
     // Logging out or changing the password would end the fuzzing session early.
     const fuzzed = names.filter((n) => n !== 'logout' && n !== 'passwordChangeFinish');

@@ -60,3 +60,21 @@ export const INVITE_MESSAGE_SEALED_MAX = 16 * KiB;
 /** Opt-in plaintext for the invitation email only (never stored). */
 export const INVITE_EMAIL_ALBUM_NAME_MAX = 200;
 export const INVITE_EMAIL_MESSAGE_MAX = 2000;
+
+// ---------------------------------------------------------------- public links
+
+/** Public link URLs are `BASE + LINK_PAGE_PATH + linkId + '#' + secret`; the fragment never reaches the server. */
+export const LINK_PAGE_PATH = '/s/';
+/** Visitors prove they hold the link key with `Authorization: Link <base64url of the 32-byte access proof>`. */
+export const LINK_AUTH_SCHEME = 'Link';
+/** The access proof the visitor derives (the server stores only its SHA-256, the access verifier). */
+export const LINK_ACCESS_PROOF_BYTES = 32;
+/** Opaque password-derivation parameters (salt + Argon2id settings) the visitor needs before the proof. */
+export const LINK_PASSWORD_PARAMS_MAX = 1 * KiB;
+/** An album has at most this many public links (a rotation carries one key per link). */
+export const LINKS_PER_ALBUM_MAX = 100;
+/** Wrong proofs accepted per minute, per link and per client address, before back-off starts. */
+export const LINK_WRONG_PROOFS_PER_MINUTE = 10;
+/** First back-off after too many wrong proofs; it doubles with each further block, up to the cap. */
+export const LINK_BACKOFF_BASE_MS = 60 * 1000;
+export const LINK_BACKOFF_MAX_MS = 60 * 60 * 1000;

@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'rate-limited',
   'hash-mismatch',
   'unsupported-media-type',
+  'link-expired',
+  'bad-link-proof',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -31,6 +33,10 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   'rate-limited': 429,
   'hash-mismatch': 400,
   'unsupported-media-type': 415,
+  /** A public link past its expiry date (the owner can extend it). */
+  'link-expired': 410,
+  /** Missing or wrong `Authorization: Link <proof>`: wrong link or password. */
+  'bad-link-proof': 403,
   internal: 500,
 };
 

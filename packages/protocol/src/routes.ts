@@ -3,7 +3,11 @@ import { CREATE_FILE_BODY_MAX } from './constants.ts';
 import * as S from './schemas.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
-export type RouteAuth = 'none' | 'session';
+/**
+ * `session`: `Authorization: Bearer <token>`. `link`: a public-link visitor without an account,
+ * `Authorization: Link <base64url access proof>` (see LINK_AUTH_SCHEME); `none`: anyone.
+ */
+export type RouteAuth = 'none' | 'session' | 'link';
 
 /** One entry of the route table. */
 export interface RouteDef {
@@ -12,7 +16,7 @@ export interface RouteDef {
   path: string;
   auth: RouteAuth;
   summary: string;
-  tag: 'auth' | 'account' | 'files' | 'library' | 'albums' | 'invitations' | 'users' | 'meta';
+  tag: 'auth' | 'account' | 'files' | 'library' | 'albums' | 'invitations' | 'links' | 'users' | 'meta';
   params?: TSchema;
   query?: TSchema;
   /** JSON body schema (absent for `binary: 'request'`, whose body is application/octet-stream). */
@@ -82,6 +86,16 @@ export const routes = {
   listInvitations: { method: 'GET', path: '/api/invitations', auth: 'session', tag: 'invitations', summary: 'My pending invitations, with the keys to read each album name', response: S.InvitationList },
   acceptInvitation: { method: 'POST', path: '/api/invitations/:invitationId/accept', auth: 'session', tag: 'invitations', summary: 'Accept an invitation', params: S.InvitationIdParams, response: S.AlbumSummary },
   declineInvitation: { method: 'POST', path: '/api/invitations/:invitationId/decline', auth: 'session', tag: 'invitations', summary: 'Decline an invitation', params: S.InvitationIdParams, response: S.Ok },
+
+  createLink: { method: 'POST', path: '/api/links', auth: 'session', tag: 'links', summary: 'Create a public link to a photo in my library, a shared photo or an album I own', body: S.CreateLinkBody, response: S.LinkInfo },
+  listLinks: { method: 'GET', path: '/api/links', auth: 'session', tag: 'links', summary: 'My public links', response: S.LinkList },
+  updateLink: { method: 'PUT', path: '/api/links/:linkId', auth: 'session', tag: 'links', summary: 'Change expiry or downloads, or re-key (password added, changed or removed; the URL stays); owner only', params: S.LinkIdParams, body: S.UpdateLinkBody, response: S.LinkInfo },
+  deleteLink: { method: 'DELETE', path: '/api/links/:linkId', auth: 'session', tag: 'links', summary: 'Delete a public link at once; nothing of it is kept; owner only', params: S.LinkIdParams, response: S.Ok },
+  addLinkKeys: { method: 'POST', path: '/api/links/:linkId/keys', auth: 'session', tag: 'links', summary: 'Give an album link the keys of new album epochs (after a rotation); owner only', params: S.LinkIdParams, body: S.AddLinkKeysBody, response: S.LinkInfo },
+  linkParams: { method: 'GET', path: '/api/links/:linkId/params', auth: 'none', tag: 'links', summary: 'What a visitor needs to derive the access proof (no proof needed)', params: S.LinkIdParams, response: S.LinkParams },
+  linkContent: { method: 'GET', path: '/api/links/:linkId/content', auth: 'link', tag: 'links', summary: 'The linked photo, or the linked album page by page (visitor, with the access proof)', params: S.LinkIdParams, query: S.LinkContentQuery, response: S.LinkContent },
+  linkBlock: { method: 'GET', path: '/api/links/:linkId/files/:fileId/blocks/:index', auth: 'link', tag: 'links', summary: 'One ciphertext block of a linked photo (only when the link allows downloads)', params: S.LinkBlockParams, binary: 'response' },
+  linkThumbnail: { method: 'GET', path: '/api/links/:linkId/files/:fileId/thumbnails/:size', auth: 'link', tag: 'links', summary: 'Encrypted thumbnail of a linked photo', params: S.LinkThumbnailParams, binary: 'response' },
 } as const satisfies Record<string, RouteDef>;
 
 export type Routes = typeof routes;

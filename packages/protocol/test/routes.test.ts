@@ -14,7 +14,7 @@ test('every route entry is well-formed: unique method+path, params match the pat
     assert.ok(!seen.has(key), `${name}: duplicate ${key}`);
     seen.add(key);
     assert.match(def.path, /^\/api\//, name);
-    assert.ok(def.auth === 'none' || def.auth === 'session', name);
+    assert.ok(def.auth === 'none' || def.auth === 'session' || def.auth === 'link', name);
     const pathParams = [...def.path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]).sort();
     const schemaParams = Object.keys((def.params as { properties?: object } | undefined)?.properties ?? {}).sort();
     assert.deepEqual(schemaParams, pathParams, `${name}: params schema matches the path`);

@@ -97,6 +97,7 @@ export interface AlbumsTable {
   metadata_epoch: number;
   rotation_needed: number;
   item_seq: Big;
+  kind: ColumnType<string, string | undefined, string>;
   created_at: Big;
   updated_at: Big;
 }
@@ -132,6 +133,37 @@ export interface AlbumItemsTable {
   state: string;
 }
 
+export interface LinksTable {
+  id: string;
+  owner_id: string;
+  kind: string;
+  file_id: string | null;
+  album_id: string | null;
+  access_verifier: Bin;
+  password_params: ColumnType<Uint8Array | null, Uint8Array | null, Uint8Array | null>;
+  expires_at: ColumnType<number | string | bigint | null, number | null, number | null>;
+  allow_download: number;
+  owner_wrapped_link_key: Bin;
+  owner_wrapped_secret: Bin;
+  wrapped_file_key: ColumnType<Uint8Array | null, Uint8Array | null, Uint8Array | null>;
+  created_at: Big;
+  access_count: ColumnType<number | string | bigint, number | undefined, number>;
+}
+
+export interface LinkKeysTable {
+  link_id: string;
+  epoch: number;
+  wrapped: Bin;
+}
+
+export interface LinkThrottleTable {
+  key: string;
+  window_start: Big;
+  failures: number;
+  level: number;
+  blocked_until: Big;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -145,4 +177,7 @@ export interface DB {
   album_members: AlbumMembersTable;
   album_keys: AlbumKeysTable;
   album_items: AlbumItemsTable;
+  links: LinksTable;
+  link_keys: LinkKeysTable;
+  link_throttle: LinkThrottleTable;
 }

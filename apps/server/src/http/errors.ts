@@ -29,11 +29,11 @@ export function installErrorHandling(app: FastifyInstance, logger: Logger): void
     if (status >= 400 && status < 500) {
       return reply.status(status).send({ error: { code: CODE_BY_STATUS[status] ?? 'bad-request', message: fe.message } });
     }
-    logger.error(`${req.method} ${req.url.split('?')[0]} failed`, err);
+    logger.error(`${req.method} ${req.url.split(/[?#]/)[0]} failed`, err);
     return reply.status(500).send({ error: { code: 'internal', message: 'internal server error; the server log has the details' } });
   });
 
   app.setNotFoundHandler((req, reply) => {
-    reply.status(404).send({ error: { code: 'not-found', message: `no such endpoint: ${req.method} ${req.url.split('?')[0]}` } });
+    reply.status(404).send({ error: { code: 'not-found', message: `no such endpoint: ${req.method} ${req.url.split(/[?#]/)[0]}` } });
   });
 }

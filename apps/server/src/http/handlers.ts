@@ -1,10 +1,11 @@
 import type { Readable } from 'node:stream';
 import { PROTOCOL_VERSION, type RouteBody, type RouteName, type RouteParams, type RouteQuery, type RouteResponse, type Routes } from '@obscura/protocol';
 import type { AlbumService } from '../services/albums.ts';
-import type { AuthContext, ClientInfo } from '../services/auth-context.ts';
+import type { AuthContext, ClientInfo, LinkCredentials } from '../services/auth-context.ts';
 import type { AuthService } from '../services/auth.ts';
 import type { BinaryBody, FileService } from '../services/files.ts';
 import type { LibraryService } from '../services/library.ts';
+import type { LinkService } from '../services/links.ts';
 import type { SessionService } from '../services/sessions.ts';
 import type { Sweeper } from '../services/sweeper.ts';
 
@@ -14,12 +15,14 @@ export interface Services {
   files: FileService;
   library: LibraryService;
   albums: AlbumService;
+  links: LinkService;
   sweeper: Sweeper;
 }
 
 /** What a handler gets: validated params/query/body, the caller, and the raw body stream for binary uploads. */
 export interface Ctx<N extends RouteName> {
-  auth: Routes[N]['auth'] extends 'session' ? AuthContext : null;
+  /** The session (auth 'session'), the visitor's access proof (auth 'link'), or null. */
+  auth: Routes[N]['auth'] extends 'session' ? AuthContext : Routes[N]['auth'] extends 'link' ? LinkCredentials : null;
   params: RouteParams<N>;
   query: RouteQuery<N>;
   body: RouteBody<N>;
@@ -88,5 +91,15 @@ export function handlers(s: Services): Handlers {
     listInvitations: (c) => s.albums.invitations(c.auth),
     acceptInvitation: (c) => s.albums.accept(c.auth, c.params.invitationId),
     declineInvitation: (c) => s.albums.decline(c.auth, c.params.invitationId),
+
+    createLink: (c) => s.links.create(c.auth, c.body),
+    listLinks: (c) => s.links.list(c.auth),
+    updateLink: (c) => s.links.update(c.auth, c.params.linkId, c.body),
+    deleteLink: (c) => s.links.delete(c.auth, c.params.linkId),
+    addLinkKeys: (c) => s.links.addKeys(c.auth, c.params.linkId, c.body.albumKeys),
+    linkParams: (c) => s.links.params(c.params.linkId),
+    linkContent: (c) => s.links.content(c.auth, c.client, c.params.linkId, c.query.since, c.query.limit),
+    linkBlock: (c) => s.links.block(c.auth, c.client, c.params.linkId, c.params.fileId, c.params.index),
+    linkThumbnail: (c) => s.links.thumbnail(c.auth, c.client, c.params.linkId, c.params.fileId, c.params.size),
   };
 }

@@ -17,7 +17,13 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl?: string):
         description: 'End-to-end encrypted photo library. The server stores only ciphertext.',
       },
       ...(publicUrl ? { servers: [{ url: publicUrl }] } : {}),
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          // Public-link visitors: `Authorization: Link <base64url access proof>`.
+          link: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Link <base64url of the 32-byte access proof>' },
+        },
+      },
     },
     // Binary bodies are not JSON-validated, so they are described here instead.
     transformObject: (documentObject) => {

@@ -3,11 +3,14 @@ import type { DB } from '../db/schema.ts';
 import { fromBytes, toBytes, toNumber, toNumberOrNull } from '../db/dialect/index.ts';
 
 export type Role = 'owner' | 'editor' | 'viewer';
+export type AlbumKind = 'album' | 'photo';
 export type MemberStatus = 'pending' | 'active' | 'declined' | 'removed' | 'left';
 export const LIVE_STATUSES: MemberStatus[] = ['pending', 'active'];
 
 export interface AlbumRow {
   id: string;
+  /** 'photo': one photo shared with people. */
+  kind: AlbumKind;
   ownerId: string;
   currentEpoch: number;
   metadata: Uint8Array;
@@ -60,7 +63,7 @@ export class AlbumsRepository {
 
   async insert(a: AlbumRow): Promise<void> {
     await this.db.insertInto('albums').values({
-      id: a.id, owner_id: a.ownerId, current_epoch: a.currentEpoch, metadata: fromBytes(a.metadata), metadata_epoch: a.metadataEpoch,
+      id: a.id, kind: a.kind, owner_id: a.ownerId, current_epoch: a.currentEpoch, metadata: fromBytes(a.metadata), metadata_epoch: a.metadataEpoch,
       rotation_needed: a.rotationNeeded ? 1 : 0, item_seq: a.itemSeq, created_at: a.createdAt, updated_at: a.updatedAt,
     }).execute();
   }
@@ -273,6 +276,30 @@ export class AlbumsRepository {
     });
   }
 
+  /** The album as it is now, for public-link visitors: live items of complete files after `since`, by seq. */
+  async currentItemsAfter(albumId: string, since: number, limit: number): Promise<Extract<AlbumItemChangeRow, { state: 'active' }>[]> {
+    const rows = await this.db.selectFrom('album_items as i').innerJoin('files as f', 'f.id', 'i.file_id')
+      .select([
+        'i.file_id', 'i.seq', 'i.epoch', 'i.wrapped_key', 'i.added_by', 'i.added_at',
+        'f.uploader_id', 'f.manifest', 'f.signature', 'f.metadata', 'f.encrypted_size', 'f.block_count',
+      ])
+      .where('i.album_id', '=', albumId).where('i.seq', '>', since).where('i.state', '=', 'active').where('f.status', '=', 'complete')
+      .orderBy('i.seq').limit(limit).execute();
+    return rows.filter((r) => r.wrapped_key).map((r) => ({
+      fileId: r.file_id, state: 'active' as const, seq: toNumber(r.seq), epoch: r.epoch, wrappedKey: toBytes(r.wrapped_key!), addedBy: r.added_by,
+      addedAt: toNumber(r.added_at), uploaderId: r.uploader_id, manifest: toBytes(r.manifest), signature: toBytes(r.signature),
+      metadata: toBytes(r.metadata), encryptedSize: toNumber(r.encrypted_size), blockCount: toNumber(r.block_count),
+    }));
+  }
+
+  /** Kind-'photo' albums owned by `ownerId` that hold `fileId` (a live item). */
+  async photoSharesHolding(ownerId: string, fileId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('album_items as i').innerJoin('albums as a', 'a.id', 'i.album_id')
+      .select('a.id').where('i.file_id', '=', fileId).where('i.state', '=', 'active')
+      .where('a.owner_id', '=', ownerId).where('a.kind', '=', 'photo').orderBy('a.created_at').execute();
+    return rows.map((r) => r.id);
+  }
+
   /**
    * Albums through which `userId` may read `fileId`: a live item in an album
    * where they are an active member (pending, declined, removed, left: no).
@@ -289,12 +316,12 @@ export class AlbumsRepository {
 }
 
 type RawAlbum = {
-  id: string; owner_id: string; current_epoch: number; metadata: Uint8Array; metadata_epoch: number; rotation_needed: number;
+  id: string; kind: string; owner_id: string; current_epoch: number; metadata: Uint8Array; metadata_epoch: number; rotation_needed: number;
   item_seq: Num; created_at: Num; updated_at: Num;
 };
 function toAlbum(r: RawAlbum): AlbumRow {
   return {
-    id: r.id, ownerId: r.owner_id, currentEpoch: toNumber(r.current_epoch), metadata: toBytes(r.metadata),
+    id: r.id, kind: r.kind === 'photo' ? 'photo' : 'album', ownerId: r.owner_id, currentEpoch: toNumber(r.current_epoch), metadata: toBytes(r.metadata),
     metadataEpoch: toNumber(r.metadata_epoch), rotationNeeded: toNumber(r.rotation_needed) !== 0, itemSeq: toNumber(r.item_seq),
     createdAt: toNumber(r.created_at), updatedAt: toNumber(r.updated_at),
   };

@@ -6,6 +6,7 @@ import { AlbumsRepository } from './albums.ts';
 import { AuthAttemptsRepository } from './auth-attempts.ts';
 import { FilesRepository } from './files.ts';
 import { LibraryRepository } from './library.ts';
+import { LinksRepository, LinkThrottleRepository } from './links.ts';
 import { RateLimitsRepository } from './rate-limits.ts';
 import { SessionsRepository } from './sessions.ts';
 import { SettingsRepository } from './settings.ts';
@@ -21,6 +22,8 @@ export class Repos {
   readonly files: FilesRepository;
   readonly library: LibraryRepository;
   readonly albums: AlbumsRepository;
+  readonly links: LinksRepository;
+  readonly linkThrottle: LinkThrottleRepository;
   constructor(db: Kysely<DB>) {
     this.users = new UsersRepository(db);
     this.sessions = new SessionsRepository(db);
@@ -30,6 +33,8 @@ export class Repos {
     this.files = new FilesRepository(db);
     this.library = new LibraryRepository(db);
     this.albums = new AlbumsRepository(db);
+    this.links = new LinksRepository(db);
+    this.linkThrottle = new LinkThrottleRepository(db);
   }
 }
 
@@ -60,5 +65,6 @@ export type { UserRow } from './users.ts';
 export type { SessionRow } from './sessions.ts';
 export type { FileRow, BlockRow } from './files.ts';
 export type { LibraryItemRow, ChangeRow, LookupRow } from './library.ts';
-export type { AlbumRow, MemberRow, AlbumKeyRow, AlbumItemRow, AlbumReadGrant, Role, MemberStatus } from './albums.ts';
+export type { AlbumKind, AlbumRow, MemberRow, AlbumKeyRow, AlbumItemRow, AlbumReadGrant, Role, MemberStatus } from './albums.ts';
+export type { LinkRow, LinkKeyRow, ThrottleRow } from './links.ts';
 export type { RateLimitStore } from './rate-limits.ts';

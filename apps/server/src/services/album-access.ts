@@ -1,4 +1,4 @@
-import { AppError, notFound, shortId } from '../errors.ts';
+import { AppError, conflict, notFound, shortId } from '../errors.ts';
 import type { AlbumRow, MemberRow, Repos, Role } from '../repositories/index.ts';
 
 export interface AlbumMembership { album: AlbumRow; member: MemberRow }
@@ -31,6 +31,23 @@ export async function requireMember(r: Repos, userId: string, albumId: string): 
 export async function requireRole(r: Repos, userId: string, albumId: string, roles: Role[], denied: (role: Role) => string): Promise<AlbumMembership> {
   const m = await requireMember(r, userId, albumId);
   if (!roles.includes(m.member.role)) throw forbidden(denied(m.member.role));
+  return m;
+}
+
+export const onePhotoOnly = () => conflict('a shared photo holds exactly one photo');
+
+/**
+ * Who may change the encrypted metadata: the owner; for a shared photo (kind 'photo')
+ * editors too — its metadata is the caption and description editors may edit.
+ */
+export async function requireMetadataEditor(r: Repos, userId: string, albumId: string): Promise<AlbumMembership> {
+  const m = await requireMember(r, userId, albumId);
+  const roles: Role[] = m.album.kind === 'photo' ? ['owner', 'editor'] : ['owner'];
+  if (!roles.includes(m.member.role)) {
+    throw forbidden(m.album.kind === 'photo'
+      ? `${plural(m.member.role)} cannot edit the caption or description of this photo; ask its owner for editor access`
+      : `${plural(m.member.role)} cannot rename the album or change its cover`);
+  }
   return m;
 }
 

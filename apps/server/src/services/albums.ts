@@ -13,7 +13,7 @@ import type { Random } from '../ports/random.ts';
 import type { AlbumRow, Database, FileRow, MemberRow, Repos, Role, UserRow } from '../repositories/index.ts';
 import type { AuthContext } from './auth-context.ts';
 import {
-  albumNotFound, forbidden, keyChanged, plural, requireMember, requireRole, rotationRequired,
+  albumNotFound, forbidden, keyChanged, onePhotoOnly, plural, requireMember, requireMetadataEditor, requireRole, rotationRequired,
 } from './album-access.ts';
 import { fromB64, iso, normalizeEmail, toB64 } from './encoding.ts';
 import type { FileAccess } from './file-access.ts';
@@ -65,7 +65,7 @@ export class AlbumService {
       await this.db.tx(async (r) => {
         if (await r.albums.exists(albumId)) throw conflict(`album ${shortId(albumId)} already exists; choose a new id`);
         await r.albums.insert({
-          id: albumId, ownerId: auth.userId, currentEpoch: 1, metadata: fromB64(body.metadataB64), metadataEpoch: 1,
+          id: albumId, kind: body.kind ?? 'album', ownerId: auth.userId, currentEpoch: 1, metadata: fromB64(body.metadataB64), metadataEpoch: 1,
           rotationNeeded: false, itemSeq: 0, createdAt: now, updatedAt: now,
         });
         await r.albums.insertMember({
@@ -95,8 +95,7 @@ export class AlbumService {
   }
 
   async updateMetadata(auth: AuthContext, albumId: string, body: S<typeof UpdateAlbumMetadataBody>): Promise<S<typeof AlbumDetail>> {
-    const { album } = await requireRole(this.db.repos, auth.userId, albumId.toLowerCase(), ['owner'],
-      (role) => `${plural(role)} cannot rename the album or change its cover`);
+    const { album } = await requireMetadataEditor(this.db.repos, auth.userId, albumId.toLowerCase());
     await this.db.tx(async (r) => {
       const a = await r.albums.lock(album.id);
       if (!a) throw albumNotFound(album.id);
@@ -162,6 +161,7 @@ export class AlbumService {
       const present = new Set((await r.albums.items(a.id, [...wanted.keys()])).filter((i) => i.state === 'active').map((i) => i.fileId));
       const adding = [...wanted].filter(([id]) => !present.has(id));
       if (adding.length === 0) return { added: 0 };
+      if (a.kind === 'photo' && (await r.albums.activeFileIds(a.id)).length + adding.length > 1) throw onePhotoOnly();
       const now = this.clock.now();
       let seq = (await r.albums.advanceItemSeq(a.id, adding.length)) - adding.length + 1;
       for (const [fileId, keyB64] of adding) {
@@ -188,6 +188,9 @@ export class AlbumService {
       const missing = ids.filter((id) => !present.has(id));
       if (missing.length > 0) {
         throw notFound(`${missing.length === 1 ? 'file' : 'files'} ${list(missing.map(shortId))} not in this album; nothing was removed`);
+      }
+      if (member.role === 'editor' && album.kind === 'photo') {
+        throw forbidden('editors cannot remove the shared photo; only its owner can stop sharing it');
       }
       if (member.role === 'editor') {
         const others = items.filter((i) => i.addedBy !== auth.userId).length;
@@ -306,7 +309,8 @@ export class AlbumService {
       await r.albums.endAllShares(a.id, 'removed', now);
       await r.albums.deleteKeysFor(a.id, gone.map((m) => m.userId));
       await this.deletePublicLinks(r, a.id);
-      await this.applyRotation(r, a, rotation, auth.userId, now);
+      // The links are gone: any linkKeys sent along have nothing to attach to.
+      await this.applyRotation(r, a, { ...rotation, linkKeys: [] }, auth.userId, now);
     });
     return this.get(auth, album.id);
   }
@@ -357,7 +361,7 @@ export class AlbumService {
       const keys = await this.sealedKeys(this.db.repos, album.id, auth.userId);
       const inviter = await this.users(this.db.repos, [m.invitedBy ?? album.ownerId]);
       invitations.push({
-        invitationId: m.id, albumId: album.id, role: m.role, invitedBy: inviter.get(m.invitedBy ?? album.ownerId)!,
+        invitationId: m.id, albumId: album.id, albumKind: album.kind, role: m.role, invitedBy: inviter.get(m.invitedBy ?? album.ownerId)!,
         invitedAt: iso(m.invitedAt), albumMetadataB64: toB64(album.metadata), metadataEpoch: album.metadataEpoch,
         sealedKeys: keys, messageSealedB64: m.messageSealed ? toB64(m.messageSealed) : null,
       });
@@ -435,15 +439,16 @@ export class AlbumService {
     await r.albums.insertKeys(rot.sealedKeys.map((k) => ({
       albumId: album.id, epoch: rot.epoch, userId: k.userId.toLowerCase(), sealed: fromB64(k.sealedB64), sealedBy: byUserId,
     })));
+    await storeRotationLinkKeys(r, album.id, rot);
     await r.albums.update(album.id, {
       currentEpoch: rot.epoch, metadata: fromB64(rot.metadataB64), metadataEpoch: rot.epoch, rotationNeeded: false, updatedAt: now,
     });
   }
 
-  // [Note: public links hook] stopping sharing deletes every public link of the
-  // album. Links do not exist yet; when they do, delete them here (same transaction).
-  private async deletePublicLinks(_r: Repos, _albumId: string): Promise<number> {
-    return 0;
+  // [Note: public links hook] stopping sharing (and deleting the album) deletes every public
+  // link of the album — album links and links to a shared photo — in the same transaction.
+  private async deletePublicLinks(r: Repos, albumId: string): Promise<number> {
+    return r.links.deleteForAlbum(albumId);
   }
 
   /** Deletes the rows of files nothing references any more and refunds their quota; blobs go after commit. */
@@ -482,15 +487,32 @@ export class AlbumService {
   private async summary(r: Repos, album: AlbumRow, role: Role): Promise<S<typeof AlbumSummary>> {
     const owner = (await this.users(r, [album.ownerId])).get(album.ownerId)!;
     return {
-      albumId: album.id, owner, myRole: role, currentEpoch: album.currentEpoch, metadataB64: toB64(album.metadata),
+      albumId: album.id, kind: album.kind, owner, myRole: role, currentEpoch: album.currentEpoch, metadataB64: toB64(album.metadata),
       metadataEpoch: album.metadataEpoch, itemCount: await r.albums.itemCount(album.id), memberCount: await r.albums.countShared(album.id),
-      linkCount: 0, rotationNeeded: album.rotationNeeded, createdAt: iso(album.createdAt), updatedAt: iso(album.updatedAt),
+      linkCount: await r.links.countForAlbum(album.id), rotationNeeded: album.rotationNeeded, createdAt: iso(album.createdAt), updatedAt: iso(album.updatedAt),
     };
   }
 
   private async detail(r: Repos, album: AlbumRow, role: Role, userId: string): Promise<S<typeof AlbumDetail>> {
     return { ...(await this.summary(r, album, role)), myKeys: await this.sealedKeys(r, album.id, userId) };
   }
+}
+
+/**
+ * The new epoch key wrapped under the album's public links (given with the rotation). Each must
+ * be a link of this album; links left out report the epoch in `missingEpochs` until `addLinkKeys`.
+ */
+async function storeRotationLinkKeys(r: Repos, albumId: string, rot: S<typeof Rotation>): Promise<void> {
+  const given = (rot.linkKeys ?? []).map((k) => ({ ...k, linkId: k.linkId.toLowerCase() }));
+  if (given.length === 0) return;
+  const ids = given.map((k) => k.linkId);
+  if (new Set(ids).size !== ids.length) throw badRequest('linkKeys names a link more than once');
+  const links = new Map((await r.links.listForAlbum(albumId)).map((l) => [l.id, l.kind]));
+  const foreign = ids.filter((id) => !links.has(id));
+  if (foreign.length > 0) throw badRequest(`linkKeys: ${list(foreign.map(shortId))} ${foreign.length === 1 ? 'is not a public link' : 'are not public links'} of this album; nothing was changed`);
+  // A link to a shared photo holds the file key, which a rotation does not change: nothing to store.
+  const keys = given.filter((k) => links.get(k.linkId) === 'album');
+  if (keys.length > 0) await r.links.putKeys(keys.map((k) => ({ linkId: k.linkId, epoch: rot.epoch, wrapped: fromB64(k.wrappedB64) })));
 }
 
 /** An invitee needs every epoch key 1..current (older photos are wrapped under older keys). */

@@ -9,3 +9,11 @@ export interface ClientInfo {
   ip: string;
   userAgent: string | null;
 }
+
+/**
+ * A public-link visitor (routes with `auth: 'link'`): the access proof from
+ * `Authorization: Link <base64url>`, or null when it is missing or malformed.
+ */
+export interface LinkCredentials {
+  proof: Uint8Array | null;
+}

@@ -10,7 +10,7 @@ import type { Database, FileRow } from '../repositories/index.ts';
 import type { AuthContext } from './auth-context.ts';
 import { b64Bytes, fromB64, iso, toB64 } from './encoding.ts';
 import type { FileAccess } from './file-access.ts';
-import { keyChanged, plural, requireRole, rotationRequired } from './album-access.ts';
+import { keyChanged, onePhotoOnly, plural, requireRole, rotationRequired } from './album-access.ts';
 import { chargedBytes, formatBytes, quotaExceeded } from './quota.ts';
 
 export interface BinaryBody { stream: Readable; size: number }
@@ -72,6 +72,7 @@ export class FileService {
           const locked = (await r.albums.lock(album.id))!;
           if (locked.rotationNeeded) throw rotationRequired();
           if (body.album.epoch !== locked.currentEpoch) throw keyChanged();
+          if (locked.kind === 'photo' && (await r.albums.activeFileIds(locked.id)).length > 0) throw onePhotoOnly();
           quotaOwnerId = locked.ownerId;
         }
         if (!(await r.users.reserveBytes(quotaOwnerId, charge))) {
@@ -191,14 +192,23 @@ export class FileService {
 
   async block(auth: AuthContext, fileId: string, index: number): Promise<BinaryBody> {
     const { file } = await this.access.requireRead(auth.userId, fileId);
+    return this.blockOf(file, index);
+  }
+
+  async thumbnail(auth: AuthContext, fileId: string, size: 'small' | 'large'): Promise<BinaryBody> {
+    const { file } = await this.access.requireRead(auth.userId, fileId);
+    return this.thumbnailOf(file, size);
+  }
+
+  /** One ciphertext block of a file the caller was found allowed to read (by `FileAccess` or a public link). */
+  async blockOf(file: FileRow, index: number): Promise<BinaryBody> {
     const block = await this.db.repos.files.block(file.id, index);
     if (!block) throw notFound(`block ${index} of ${fileLabel(file.id)} not found: the file has ${file.blockCount} blocks`);
     if (block.storedAt === null) throw notFound(`block ${index} of ${fileLabel(file.id)} has not been uploaded yet`);
     return this.blob(blobKeys.block(file.id, index), `block ${index} of ${fileLabel(file.id)}`);
   }
 
-  async thumbnail(auth: AuthContext, fileId: string, size: 'small' | 'large'): Promise<BinaryBody> {
-    const { file } = await this.access.requireRead(auth.userId, fileId);
+  async thumbnailOf(file: FileRow, size: 'small' | 'large'): Promise<BinaryBody> {
     return this.blob(blobKeys.thumbnail(file.id, size), `${size} thumbnail of ${fileLabel(file.id)}`);
   }
 

@@ -4,7 +4,7 @@ import type { Logger } from '../ports/logger.ts';
 import type { Database } from '../repositories/index.ts';
 import type { FileService } from './files.ts';
 
-export interface SweepResult { pendingFilesRemoved: number; attemptsPurged: number; sessionsPurged: number; rateLimitsPurged: number }
+export interface SweepResult { pendingFilesRemoved: number; attemptsPurged: number; sessionsPurged: number; rateLimitsPurged: number; linkThrottlePurged: number }
 
 /** Housekeeping: abandoned uploads (blobs deleted, quota refunded), expired auth state. */
 export class Sweeper {
@@ -21,7 +21,8 @@ export class Sweeper {
     const attemptsPurged = await this.db.repos.attempts.purgeExpired(now);
     const sessionsPurged = await this.db.repos.sessions.purgeEnded(now - 7 * 24 * 3600_000);
     const rateLimitsPurged = await this.db.repos.rateLimits.purgeOlderThan(now - 3600_000);
+    const linkThrottlePurged = await this.db.repos.linkThrottle.purgeIdleBefore(now - 2 * 3600_000);
     if (pendingFilesRemoved > 0) this.logger.info(`sweeper: removed ${pendingFilesRemoved} abandoned uploads`);
-    return { pendingFilesRemoved, attemptsPurged, sessionsPurged, rateLimitsPurged };
+    return { pendingFilesRemoved, attemptsPurged, sessionsPurged, rateLimitsPurged, linkThrottlePurged };
   }
 }
