@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Albums, ApiError, TimelineIndex, Session } from '@obscura/sdk';
@@ -13,6 +13,7 @@ import { unwrapFileKeyForAlbum, openSealedAlbumKey, fromBase64, CryptoError, typ
 import Database from 'better-sqlite3';
 import { writePhotoFolder, makeJpeg, type PhotoFolderManifest } from '../support/fixtures.ts';
 import { startServerProcess, removeDir, type ServerProcess } from '../support/server-process.ts';
+import { findNeedles } from '../support/scan.ts';
 import { fastOptions, newPerson } from '../support/sdk.ts';
 
 type Person = Awaited<ReturnType<typeof newPerson>> & { albums: Albums };
@@ -209,18 +210,7 @@ test('stop sharing removes everyone at once', async () => {
 
 test('zero knowledge: album names and messages never reach the server when not opted in', async () => {
   const needles = [ALBUM_NAME, MESSAGE, ...folder.markers!.needles];
-  const files: string[] = [];
-  const walk = async (d: string) => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) await walk(p); else files.push(p);
-    }
-  };
-  await walk(server.dataDir);
-  for (const file of files) {
-    const bytes = await readFile(file);
-    for (const n of needles) assert.equal(bytes.indexOf(Buffer.from(n)), -1, `"${n}" found in ${file}`);
-  }
+  assert.deepEqual(await findNeedles(server.dataDir, needles), []);
 });
 
 test('tampering: a swapped album key, an old epoch replayed, or a substituted member key is refused', async () => {
