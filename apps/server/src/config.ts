@@ -1,4 +1,5 @@
 import { GiB } from '@obscura/protocol';
+import type { S3Settings } from './blob/s3-blob-store.ts';
 
 export interface ServerConfig {
   port: number;
@@ -6,6 +7,8 @@ export interface ServerConfig {
   dataDir: string;
   /** postgres://… selects PostgreSQL; otherwise SQLite at `${dataDir}/obscura.db`. */
   databaseUrl: string | undefined;
+  /** Blobs in an S3 bucket when `S3_BUCKET` is set; otherwise in `${dataDir}/blobs`. */
+  s3: S3Settings | undefined;
   defaultQuotaBytes: number;
   sessionTtlDays: number;
   /** OPAQUE server setup; when absent it is generated once and kept in the database. */
@@ -39,6 +42,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: env.HOST || '0.0.0.0',
     dataDir: env.DATA_DIR || './data',
     databaseUrl,
+    s3: s3Settings(env),
     defaultQuotaBytes: int(env, 'DEFAULT_QUOTA_BYTES', 10 * GiB, 0),
     sessionTtlDays: int(env, 'SESSION_TTL_DAYS', 30, 1),
     opaqueServerSetup: env.OPAQUE_SERVER_SETUP || undefined,
@@ -54,4 +58,45 @@ function smtpUrl(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
   if (!/^smtps?:\/\/[^/]+/.test(raw)) throw new Error(`SMTP_URL must look like smtp://user:pass@host:587 or smtps://host:465, got "${raw.split('@').pop()}"`);
   return raw;
+}
+
+const S3_VARS = ['S3_ENDPOINT', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE', 'S3_PREFIX'] as const;
+
+function bool(env: Record<string, string | undefined>, name: string, dflt: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '0' || raw === 'false') return false;
+  throw new Error(`${name} must be true, false, 1 or 0, got "${raw}"`);
+}
+
+/** S3_* settings; undefined when S3_BUCKET is unset. Error messages never quote the secret. */
+function s3Settings(env: Record<string, string | undefined>): S3Settings | undefined {
+  const bucket = env.S3_BUCKET || undefined;
+  if (!bucket) {
+    const stray = S3_VARS.filter((v) => env[v]);
+    if (stray.length > 0) throw new Error(`${stray.join(', ')} set but S3_BUCKET is not: set S3_BUCKET to store blobs in S3, or unset ${stray.length > 1 ? 'them' : 'it'}`);
+    return undefined;
+  }
+  // Bucket names: 3-63 characters of a-z, 0-9, '.', '-' (the common rules of AWS and S3-compatible servers).
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new Error(`S3_BUCKET must be a bucket name (3-63 of a-z 0-9 . -), got "${bucket}"`);
+  const endpoint = env.S3_ENDPOINT || undefined;
+  if (endpoint !== undefined) {
+    let ok = false;
+    try { const u = new URL(endpoint); ok = (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password; } catch { /* not a URL */ }
+    if (!ok) throw new Error(`S3_ENDPOINT must be an http:// or https:// URL without credentials, such as http://127.0.0.1:9000, got "${endpoint.split('@').pop()}"`);
+  }
+  const accessKeyId = env.S3_ACCESS_KEY_ID || undefined;
+  const secretAccessKey = env.S3_SECRET_ACCESS_KEY || undefined;
+  if (!accessKeyId !== !secretAccessKey) {
+    throw new Error(`S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: ${accessKeyId ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID'} is missing`);
+  }
+  const prefix = (env.S3_PREFIX ?? '').replace(/^\/+|\/+$/g, '');
+  return {
+    bucket, endpoint,
+    region: env.S3_REGION || 'us-east-1',
+    credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
+    forcePathStyle: bool(env, 'S3_FORCE_PATH_STYLE', endpoint !== undefined),
+    prefix: prefix ? `${prefix}/` : '',
+  };
 }

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { buildApp, type ObscuraApp } from './app.ts';
+import type { BlobStore } from './blob/blob-store.ts';
 import { DiskBlobStore } from './blob/disk-blob-store.ts';
 import type { ServerConfig } from './config.ts';
 import { openDatabase } from './db/index.ts';
@@ -27,6 +28,25 @@ async function opaqueSetup(db: Database, configured: string | undefined): Promis
     ?? db.repos.settings.getOrInsert(OPAQUE_SETUP_KEY, await generateOpaqueServerSetup());
 }
 
+/** The blob store of the configuration, checked to be usable; `where` for the log (never a credential). */
+async function openBlobStore(config: ServerConfig, dataDir: string): Promise<{ blobs: BlobStore; where: string; close(): void }> {
+  if (!config.s3) {
+    const dir = join(dataDir, 'blobs');
+    return { blobs: new DiskBlobStore(dir), where: dir, close: () => {} };
+  }
+  // Loaded only when used: the AWS SDK is large.
+  const { S3BlobStore, describeS3 } = await import('./blob/s3-blob-store.ts');
+  const store = S3BlobStore.fromSettings(config.s3);
+  const where = describeS3(config.s3);
+  try {
+    await store.check(where);
+  } catch (e) {
+    store.destroy();
+    throw e;
+  }
+  return { blobs: store, where, close: () => store.destroy() };
+}
+
 /** Opens storage (migrating it), builds the app and listens. */
 export async function startServer(config: ServerConfig, opts: { logger?: Logger; clock?: Clock } = {}): Promise<RunningServer> {
   const logger = opts.logger ?? consoleLogger;
@@ -35,6 +55,13 @@ export async function startServer(config: ServerConfig, opts: { logger?: Logger;
   const db = await openDatabase(config.databaseUrl
     ? { kind: 'postgres', url: config.databaseUrl }
     : { kind: 'sqlite', file: join(dataDir, 'obscura.db') });
+  let blobStore: Awaited<ReturnType<typeof openBlobStore>>;
+  try {
+    blobStore = await openBlobStore(config, dataDir);
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
   const clock = opts.clock ?? systemClock;
   const mailer = config.smtpUrl
     ? new SmtpMailer(config.smtpUrl, config.mailFrom, logger)
@@ -42,7 +69,7 @@ export async function startServer(config: ServerConfig, opts: { logger?: Logger;
   try {
     const app = await buildApp({
       mailer,
-      db, blobs: new DiskBlobStore(join(dataDir, 'blobs')), opaqueServerSetup: await opaqueSetup(db, config.opaqueServerSetup),
+      db, blobs: blobStore.blobs, opaqueServerSetup: await opaqueSetup(db, config.opaqueServerSetup),
       clock, logger, defaultQuotaBytes: config.defaultQuotaBytes,
       sessionTtlMs: config.sessionTtlDays * 24 * 3600_000,
       authRateLimit: { limit: config.authRateLimitPerMinute, windowMs: 60_000 },
@@ -57,13 +84,14 @@ export async function startServer(config: ServerConfig, opts: { logger?: Logger;
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    logger.info(`obscura server listening on ${url} (${db.dialect}, data in ${dataDir})`);
+    logger.info(`obscura server listening on ${url} (${db.dialect}, data in ${dataDir}, blobs in ${blobStore.where})`);
     return {
       url, app,
-      close: async () => { clearInterval(timer); await app.close(); await db.close(); },
+      close: async () => { clearInterval(timer); await app.close(); await db.close(); blobStore.close(); },
     };
   } catch (e) {
     await db.close();
+    blobStore.close();
     throw e;
   }
 }
