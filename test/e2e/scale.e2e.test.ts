@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -15,6 +15,7 @@ import { box, makeMoov, writePhotoFolder, type PhotoFolderManifest } from '../su
 import { startS3, type TestS3 } from '../support/s3.ts';
 import { removeDir, startServerProcess, type ServerProcess } from '../support/server-process.ts';
 import { fastOptions } from '../support/sdk.ts';
+import { allFiles, findNeedles } from '../support/scan.ts';
 
 const ADMIN_URL = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `obscura_scale_${randomBytes(6).toString('hex')}`;
@@ -48,16 +49,6 @@ function roundRobin(servers: () => string[]) {
 }
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-async function allFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await allFiles(p)));
-    else out.push(p);
-  }
-  return out;
-}
 
 async function sql<T extends pg.QueryResultRow>(url: string, text: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
@@ -147,10 +138,7 @@ test('two processes, one database, one bucket: every step may land on either pro
 
   // Zero knowledge holds in the bucket too: no file name, camera or place in what S3 stores.
   const needles = [...folder.markers!.needles, password];
-  for (const file of await allFiles(s3.directory)) {
-    const bytes = await readFile(file);
-    for (const needle of needles) assert.equal(bytes.indexOf(Buffer.from(needle)), -1, `"${needle}" found in ${file}`);
-  }
+  assert.deepEqual(await findNeedles(s3.directory, needles), []);
 
   // Deleting for good on either process removes the objects from the bucket.
   const victim = timeline.find((e) => e.metadata!.name === bigVideo.name)!.fileId;
