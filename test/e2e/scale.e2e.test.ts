@@ -16,6 +16,7 @@ import { startS3, type TestS3 } from '../support/s3.ts';
 import { removeDir, startServerProcess, type ServerProcess } from '../support/server-process.ts';
 import { fastOptions } from '../support/sdk.ts';
 import { allFiles, findNeedles } from '../support/scan.ts';
+import { execFileSync } from 'node:child_process';
 
 const ADMIN_URL = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `obscura_scale_${randomBytes(6).toString('hex')}`;
@@ -136,9 +137,17 @@ test('two processes, one database, one bucket: every step may land on either pro
   // Nothing on either process's local disk but its log: no SQLite file, no blob folder.
   for (const p of [a, b]) assert.deepEqual(await allFiles(p.dataDir), [p.logPath], `${p.dataDir} holds only the log`);
 
-  // Zero knowledge holds in the bucket too: no file name, camera or place in what S3 stores.
+  // Zero knowledge holds in the bucket, the PostgreSQL dump and the logs: no file name, camera,
+  // place, capture time or password in anything the servers keep.
   const needles = [...folder.markers!.needles, password];
-  assert.deepEqual(await findNeedles(s3.directory, needles), []);
+  for (const f of folder.files) if (f.capturedAt !== null) needles.push(new Date(f.capturedAt).toISOString(), String(f.capturedAt));
+  const dump = execFileSync('pg_dump', ['--data-only', databaseUrl], { maxBuffer: 256 * 1024 * 1024 }).toString('latin1');
+  assert.ok(dump.includes('COPY public.files'), 'the dump holds the data');
+  // bytea columns are dumped as hex: look for each needle in that form too
+  needles.push(...needles.map((n) => Buffer.from(n, 'utf8').toString('hex')));
+  assert.deepEqual(await findNeedles(s3.directory, needles, {
+    'the PostgreSQL dump': dump, 'the log of process A': await readFile(a.logPath, 'utf8'), 'the log of process B': await readFile(b.logPath, 'utf8'),
+  }), []);
 
   // Deleting for good on either process removes the objects from the bucket.
   const victim = timeline.find((e) => e.metadata!.name === bigVideo.name)!.fileId;
