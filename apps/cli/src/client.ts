@@ -29,6 +29,17 @@ export function stretching(ctx: Pick<CliContext, 'env' | 'stderr'>): Pick<Connec
   return { kdfParams: INSECURE_FAST_KDF, opaqueKeyStretching: INSECURE_FAST_OPAQUE };
 }
 
+/**
+ * Argon2id parameters for a new link password (link create/set --password): the SDK's
+ * shipped default (64 MiB), or with OBSCURA_INSECURE_FAST_KDF=1 (tests only) the cheap
+ * test parameters, announced on stderr. Visitors always use what the link was made with.
+ */
+export function linkKdf(ctx: Pick<CliContext, 'env' | 'stderr'>): NonNullable<ConnectOptions['kdfParams']> | undefined {
+  if (ctx.env.OBSCURA_INSECURE_FAST_KDF !== '1') return undefined;
+  ctx.stderr.write('obscura: WARNING: OBSCURA_INSECURE_FAST_KDF=1: weak test-only link password stretching in use; never use it for a real link\n');
+  return INSECURE_FAST_KDF;
+}
+
 export function connectOptions(ctx: Pick<CliContext, 'env' | 'stderr'>, server: string): ConnectOptions {
   return { server: normalizeServer(server), userAgent: USER_AGENT, ...stretching(ctx) };
 }

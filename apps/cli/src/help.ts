@@ -24,6 +24,13 @@ export const COMMAND_LINES: readonly { names: readonly string[]; line: string }[
   { names: ['role', 'revoke', 'unshare'], line: 'obscura role ALBUM EMAIL viewer|editor | revoke ALBUM EMAIL | unshare ALBUM' },
   { names: ['invitations', 'accept', 'decline'], line: 'obscura invitations [--json] | accept INVITATION | decline INVITATION' },
   { names: ['leave'], line: 'obscura leave ALBUM [--save-photos | --no-save]' },
+  { names: ['share-photo'], line: 'obscura share-photo PHOTO EMAIL... --role viewer|editor [--include-name] [--message TEXT]' },
+  { names: ['caption'], line: 'obscura caption ALBUM TEXT' },
+  { names: ['link'], line: 'obscura link create PHOTO|ALBUM [--expires YYYY-MM-DD] [--password] [--no-download]   # prints the URL' },
+  { names: ['links'], line: 'obscura links [--json]' },
+  { names: ['link'], line: 'obscura link set LINK [--expires YYYY-MM-DD | --no-expiry] [--password | --no-password] [--download | --no-download]' },
+  { names: ['link'], line: 'obscura link delete LINK' },
+  { names: ['open'], line: "obscura open URL [--password P] [-o DIR]   # no account needed; quote the URL: 'https://…/s/ID#KEY'" },
   { names: ['fingerprint'], line: 'obscura fingerprint [EMAIL]' },
 ];
 
@@ -44,6 +51,7 @@ export function mainHelp(): string {
     '  OBSCURA_PASSWORD          password for signup/login without a prompt',
     '  OBSCURA_NEW_PASSWORD      new password for passwd/recover without a prompt',
     '  OBSCURA_RECOVERY_KEY      recovery key for recover without a prompt',
+    '  OBSCURA_LINK_PASSWORD     link password for link create/set --password and open, without a prompt',
     '  OBSCURA_DEBUG=1           print stack traces of unexpected errors',
     '  OBSCURA_INSECURE_FAST_KDF=1  TESTS ONLY: weak password stretching (never for real accounts)',
     '',

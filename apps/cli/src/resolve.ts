@@ -76,3 +76,38 @@ export function shortIdLength(ids: readonly string[], min = 8): number {
   }
   return 36;
 }
+
+export type LinkTarget = { kind: 'photo'; id: string } | { kind: 'album'; id: string };
+
+/**
+ * PHOTO|ALBUM for `link create`: a photo (full id, or unique prefix of 6+ characters) or an
+ * album (id, exact name, or unique id prefix of 4+). An exact id wins, then an exact album
+ * name, then prefixes of both kinds together: more than one match is ambiguous and every
+ * candidate is named with its kind.
+ */
+export function resolveLinkTarget(input: string, photos: readonly Candidate[], albums: readonly Candidate[]): LinkTarget {
+  const needle = input.trim().toLowerCase();
+  const photo = photos.find((c) => c.id.toLowerCase() === needle);
+  if (photo) return { kind: 'photo', id: photo.id };
+  const album = albums.find((c) => c.id.toLowerCase() === needle);
+  if (album) return { kind: 'album', id: album.id };
+  const byName = albums.filter((a) => a.label === input);
+  if (byName.length === 1) return { kind: 'album', id: byName[0]!.id };
+  if (byName.length > 1) throw new CliError(`"${input}" is ambiguous: ${byName.length} albums have that name: ${nameCandidates(byName)}; use an id`);
+  if (needle.length < MIN_ALBUM_PREFIX) {
+    throw new UsageError(`"${input}" is too short: give a photo id (or ${MIN_PHOTO_PREFIX}+ characters of it), an album id (or ${MIN_ALBUM_PREFIX}+ characters of it) or an album's exact name`);
+  }
+  const photoMatches = photos.filter((c) => c.id.toLowerCase().startsWith(needle));
+  const albumMatches = albums.filter((c) => c.id.toLowerCase().startsWith(needle));
+  if (needle.length < MIN_PHOTO_PREFIX && albumMatches.length === 0 && photoMatches.length > 0) {
+    throw new UsageError(`photo id "${input}" is too short: give the full id or at least ${MIN_PHOTO_PREFIX} characters`);
+  }
+  const matches: (LinkTarget & { label?: string })[] = [
+    ...(needle.length >= MIN_PHOTO_PREFIX ? photoMatches : []).map((c) => ({ kind: 'photo' as const, id: c.id, ...(c.label !== undefined ? { label: c.label } : {}) })),
+    ...albumMatches.map((c) => ({ kind: 'album' as const, id: c.id, ...(c.label !== undefined ? { label: c.label } : {}) })),
+  ];
+  if (matches.length === 1) return { kind: matches[0]!.kind, id: matches[0]!.id };
+  if (matches.length === 0) throw new CliError(`no photo of your library and no album you own matches "${input}"; see obscura photos and obscura albums`);
+  const named = matches.slice(0, 5).map((m) => `${m.kind} ${describe(m)}`).join(', ');
+  throw new CliError(`"${input}" is ambiguous: it matches ${matches.length} photos or albums: ${named}${matches.length > 5 ? ` and ${matches.length - 5} more` : ''}`);
+}

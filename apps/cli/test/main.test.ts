@@ -8,7 +8,8 @@ import { CliError, UsageError } from '../src/errors.ts';
 
 const EXPECTED = [
   'serve', 'signup', 'login', 'logout', 'whoami', 'sessions', 'passwd', 'recover', 'upload', 'backup', 'photos', 'download', 'trash', 'restore', 'delete',
-  'albums', 'album', 'share', 'members', 'role', 'revoke', 'unshare', 'invitations', 'accept', 'decline', 'leave', 'fingerprint',
+  'albums', 'album', 'share', 'members', 'role', 'revoke', 'unshare', 'invitations', 'accept', 'decline', 'leave',
+  'share-photo', 'caption', 'link', 'links', 'open', 'fingerprint',
 ];
 
 test('obscura --help lists exactly the product commands', async () => {
@@ -37,6 +38,13 @@ test('obscura --help lists exactly the product commands', async () => {
       '  obscura role ALBUM EMAIL viewer|editor | revoke ALBUM EMAIL | unshare ALBUM',
       '  obscura invitations [--json] | accept INVITATION | decline INVITATION',
       '  obscura leave ALBUM [--save-photos | --no-save]',
+      '  obscura share-photo PHOTO EMAIL... --role viewer|editor [--include-name] [--message TEXT]',
+      '  obscura caption ALBUM TEXT',
+      '  obscura link create PHOTO|ALBUM [--expires YYYY-MM-DD] [--password] [--no-download]   # prints the URL',
+      '  obscura links [--json]',
+      '  obscura link set LINK [--expires YYYY-MM-DD | --no-expiry] [--password | --no-password] [--download | --no-download]',
+      '  obscura link delete LINK',
+      "  obscura open URL [--password P] [-o DIR]   # no account needed; quote the URL: 'https://…/s/ID#KEY'",
       '  obscura fingerprint [EMAIL]',
     ]);
     assert.deepEqual([...PRODUCT_COMMANDS].sort(), [...EXPECTED].sort());

@@ -24,12 +24,16 @@ export async function findAlbum(c: Client, input: string): Promise<{ albumId: st
   return { albumId, ...(view ? { view } : {}) };
 }
 
-export const albumLabel = (a: { albumId: string; name?: string }) => (a.name !== undefined ? `"${a.name}"` : `album ${a.albumId}`);
+/** How messages name an album: `"NAME"`, or for a shared photo (kind 'photo') `photo "NAME"`. */
+export const albumLabel = (a: { albumId: string; name?: string; kind?: 'album' | 'photo' }) =>
+  a.kind === 'photo' ? (a.name !== undefined ? `photo "${a.name}"` : `shared photo ${a.albumId}`) : a.name !== undefined ? `"${a.name}"` : `album ${a.albumId}`;
 
 export function albumJson(a: AlbumView) {
   return {
     id: a.albumId,
+    kind: a.kind,
     name: a.name ?? null,
+    caption: a.caption ?? null,
     role: a.myRole,
     owner: { id: a.owner.id, email: a.owner.email, name: a.owner.displayName },
     coverId: a.coverFileId ?? null,
@@ -43,7 +47,7 @@ export function albumJson(a: AlbumView) {
 
 export function invitationJson(i: InvitationView) {
   return {
-    id: i.invitationId, albumId: i.albumId, albumName: i.albumName ?? null, role: i.role,
+    id: i.invitationId, albumId: i.albumId, kind: i.kind, albumName: i.albumName ?? null, role: i.role,
     from: { id: i.from.id, email: i.from.email, name: i.from.displayName, fingerprint: i.from.fingerprint },
     message: i.message ?? null, invitedAt: i.invitedAt, ...(i.problem ? { problem: i.problem } : {}),
   };
@@ -52,7 +56,8 @@ export function invitationJson(i: InvitationView) {
 export function printInvitations(c: Client, list: readonly InvitationView[]): void {
   printTable(c.ctx.stdout, [
     { header: 'INVITATION', value: (i: InvitationView) => i.invitationId.slice(0, shortIdLength(list.map((x) => x.invitationId))) },
-    { header: 'ALBUM', value: (i) => i.albumName ?? `REFUSED: ${i.problem ?? 'unreadable'}` },
+    { header: 'KIND', value: (i) => i.kind },
+    { header: 'NAME', value: (i) => i.albumName ?? `REFUSED: ${i.problem ?? 'unreadable'}` },
     { header: 'FROM', value: (i) => `${i.from.displayName} <${i.from.email}>` },
     { header: 'ROLE', value: (i) => i.role },
     { header: 'MESSAGE', value: (i) => i.message ?? '' },
@@ -61,9 +66,9 @@ export function printInvitations(c: Client, list: readonly InvitationView[]): vo
 
 export const albums: Command = {
   name: 'albums',
-  summary: 'List your albums: yours and those shared with you (accepted).',
+  summary: 'List your albums and shared photos: yours and those shared with you (accepted).',
   usage: 'obscura albums [--shared | --shared-with-me] [--json]',
-  description: '--shared: albums you own and share with someone. --shared-with-me: albums others share with you, and your\npending invitations (accept them with obscura accept).',
+  description: '--shared: albums you own and share with someone. --shared-with-me: albums others share with you, and your\npending invitations (accept them with obscura accept). KIND is "album", or "photo" for one photo shared with\npeople (obscura share-photo).',
   options: {
     shared: { type: 'boolean', description: 'only albums you share with others' },
     'shared-with-me': { type: 'boolean', description: 'only albums shared with you, and pending invitations' },
@@ -85,6 +90,7 @@ export const albums: Command = {
         const n = shortIdLength(list.map((a) => a.albumId));
         printTable(ctx.stdout, [
           { header: 'ID', value: (a: AlbumView) => a.albumId.slice(0, n) },
+          { header: 'KIND', value: (a) => a.kind },
           { header: 'NAME', value: (a) => a.name ?? `REFUSED: ${a.problem ?? 'unreadable'}` },
           { header: 'ROLE', value: (a) => a.myRole },
           { header: 'OWNER', value: (a) => (a.myRole === 'owner' ? 'me' : `${a.owner.displayName} <${a.owner.email}>`) },
@@ -193,7 +199,8 @@ const SUBS: Record<string, Sub> = {
       }
       const out = c.ctx.stdout;
       out.write([
-        `album:    ${view.name ?? '?'}  (${view.albumId})`,
+        view.kind === 'photo' ? `photo:    ${view.name ?? '?'}  (${view.albumId}; one photo shared with people)` : `album:    ${view.name ?? '?'}  (${view.albumId})`,
+        ...(view.kind === 'photo' ? [`caption:  ${view.caption ?? '(none)'}`] : []),
         `owner:    ${view.myRole === 'owner' ? 'me' : `${view.owner.displayName} <${view.owner.email}>`}`,
         `my role:  ${view.myRole}`,
         `photos:   ${photos.length + refused.length}${refused.length ? ` (${refused.length} REFUSED)` : ''}    members: ${view.memberCount}`,

@@ -5,8 +5,9 @@ import { fingerprint, login, logout, passwd, recover, sessions, signup, whoami }
 import { album, albums } from './album.ts';
 import { help } from './help.ts';
 import { backup, del, download, photos, restore, trash, upload } from './library.ts';
+import { link, links, open } from './links.ts';
 import { serve } from './serve.ts';
-import { accept, decline, invitations, leave, members, revoke, role, share, unshare } from './sharing.ts';
+import { accept, caption, decline, invitations, leave, members, revoke, role, share, sharePhoto, unshare } from './sharing.ts';
 
 // [Note: registry is a function] `help` imports this module to look commands up; a
 // function (not a top-level array) keeps that import cycle safe whichever file loads first.
@@ -14,7 +15,8 @@ export function allCommands(): readonly Command[] {
   return [
     serve, signup, login, logout, whoami, sessions, passwd, recover,
     upload, backup, photos, download, trash, restore, del,
-    albums, album, share, members, role, revoke, unshare, invitations, accept, decline, leave, fingerprint,
+    albums, album, share, members, role, revoke, unshare, invitations, accept, decline, leave,
+    sharePhoto, caption, link, links, open, fingerprint,
     help,
   ];
 }

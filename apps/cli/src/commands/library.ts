@@ -21,7 +21,7 @@ export const timelineCandidates = (index: TimelineIndex): Candidate[] =>
   [...index.list(), ...index.list({ trashed: true })].map((e) => ({ id: e.fileId, ...(e.metadata ? { label: e.metadata.name } : {}) }));
 
 /** Photos in albums I can see, by id (for downloading album photos not in my library). */
-async function albumPhotos(c: Client): Promise<Map<string, AlbumPhoto>> {
+export async function albumPhotos(c: Client): Promise<Map<string, AlbumPhoto>> {
   const out = new Map<string, AlbumPhoto>();
   for (const a of await c.albums.list()) {
     if (a.problem) continue;

@@ -1,6 +1,6 @@
 // Sharing albums with people: share, members, role, revoke, unshare, invitations, accept,
-// decline, leave.
-import type { MemberView } from '@obscura/sdk';
+// decline, leave; and one photo: share-photo, caption.
+import type { AlbumPhoto, MemberView } from '@obscura/sdk';
 import { boolOpt, stringOpt, type Command } from '../command.ts';
 import { withClient, type Client } from '../client.ts';
 import { CliError, UsageError } from '../errors.ts';
@@ -8,7 +8,7 @@ import { printJson, printTable } from '../output.ts';
 import { askYesNo, canPrompt } from '../prompt.ts';
 import { resolvePhoto } from '../resolve.ts';
 import { albumLabel, findAlbum, invitationJson, printInvitations } from './album.ts';
-import { isoLocal } from './library.ts';
+import { albumPhotos, isoLocal, timelineCandidates } from './library.ts';
 
 const JSON_OPT = { json: { type: 'boolean', description: 'print one JSON document on stdout (see docs/cli.md)' } } as const;
 
@@ -41,6 +41,60 @@ export const share: Command = {
       }
     });
   },
+};
+
+export const sharePhoto: Command = {
+  name: 'share-photo',
+  summary: 'Share one photo with people (registered users, by email) as viewers or editors.',
+  usage: 'obscura share-photo PHOTO EMAIL... --role viewer|editor [--include-name] [--message TEXT]',
+  description: 'PHOTO is a photo of your library, or of an album you are in (id, or a unique prefix of 6+ characters; see\nobscura photos, obscura album show). It works like sharing an album that holds just this photo: invitees see it\nin obscura invitations as a "photo"; members, role, revoke, unshare and leave work on it, and the owner or an\neditor may set its caption (obscura caption). The share is named after the photo\'s file name. Prints the share\'s\nid, then each invitee\'s fingerprint: compare it with them.',
+  options: {
+    role: { type: 'string', value: 'viewer|editor', description: 'viewer: sees and downloads; editor: also sets the caption' },
+    'include-name': { type: 'boolean', description: 'put the photo name and the message in the invitation email' },
+    message: { type: 'string', value: 'TEXT', description: 'a message for the invitees' },
+  },
+  positionals: { name: 'PHOTO and at least one EMAIL', min: 2, max: Infinity },
+  async run(ctx, args) {
+    const role = memberRole(stringOpt(args, 'role'));
+    const [photo, ...emails] = args.positionals;
+    const message = stringOpt(args, 'message');
+    return withClient(ctx, async (c) => {
+      const index = await c.timeline();
+      let candidates = timelineCandidates(index);
+      let inAlbums = new Map<string, AlbumPhoto>();
+      if (!candidates.some((cd) => cd.id.startsWith(photo!.trim().toLowerCase()))) {
+        inAlbums = await albumPhotos(c);
+        candidates = [...candidates, ...[...inAlbums.values()].filter((p) => !index.get(p.fileId)).map((p) => ({ id: p.fileId, label: p.metadata.name }))];
+      }
+      const fileId = resolvePhoto(photo!, candidates, { allowUnknownFullId: true });
+      const fromAlbum = index.get(fileId) ? undefined : inAlbums.get(fileId);
+      const { albumId, members } = await c.albums.sharePhoto(fromAlbum ?? fileId, emails, { role, ...(message ? { message } : {}), includeNameInEmail: boolOpt(args, 'include-name') });
+      await c.savePins();
+      const name = fromAlbum?.metadata.name ?? index.get(fileId)?.metadata?.name;
+      const label = albumLabel({ albumId, kind: 'photo', ...(name !== undefined ? { name } : {}) });
+      ctx.stdout.write(`shared ${label} as ${albumId}\n`);
+      for (const email of emails) {
+        const m = members.find((x) => x.email.toLowerCase() === email.toLowerCase());
+        ctx.stdout.write(`invited ${m?.email ?? email} to ${label} as ${role}${m ? `  fingerprint: ${m.fingerprint}` : ''}\n`);
+      }
+    });
+  },
+};
+
+export const caption: Command = {
+  name: 'caption',
+  summary: 'Set the caption of a shared photo (its owner or an editor).',
+  usage: 'obscura caption ALBUM TEXT',
+  description: 'ALBUM is the shared photo (obscura share-photo): its id, a unique id prefix (4+ characters) or its name (the\nphoto\'s file name), as listed by obscura albums. The caption is end-to-end encrypted; an empty TEXT removes it.',
+  options: {},
+  positionals: { name: 'ALBUM and TEXT', min: 2, max: 2 },
+  run: (ctx, args) => withClient(ctx, async (c) => {
+    const [album, text] = args.positionals;
+    const { albumId, view } = await findAlbum(c, album!);
+    if (view && view.kind !== 'photo') throw new CliError(`${albumLabel(view)} is an album: captions are for photos shared with obscura share-photo`);
+    const updated = await c.albums.setCaption(albumId, text!);
+    ctx.stdout.write(text === '' ? `removed the caption of ${albumLabel(updated)}\n` : `caption of ${albumLabel(updated)} set to "${text}"\n`);
+  }),
 };
 
 export function memberJson(m: MemberView) {
@@ -116,7 +170,7 @@ export const unshare: Command = {
 
 export const invitations: Command = {
   name: 'invitations',
-  summary: 'Your pending album invitations: album name, who shared it, role, message.',
+  summary: 'Your pending invitations (albums, and single photos): kind, name, who shared it, role, message.',
   usage: 'obscura invitations [--json]',
   options: { ...JSON_OPT },
   run: (ctx, args) => withClient(ctx, async (c) => {
