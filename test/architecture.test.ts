@@ -43,8 +43,10 @@ function importers(dir: string, names: string): string[] {
     .map((f) => relative(root, f));
 }
 
-test('apps/server never imports @obscura/crypto (source or package.json)', () => {
-  assert.deepEqual(importers('apps/server', 'crypto'), []);
+test('apps/server never imports @obscura/crypto or the SDK (source, tests or package.json), not even by relative path', () => {
+  assert.deepEqual(importers('apps/server', 'crypto|sdk'), []);
+  const byPath = /(from\s+|import\s*\(\s*)['"][^'"]*packages\/(crypto|sdk)\//;
+  assert.deepEqual(sources('apps/server').filter((f) => byPath.test(readFileSync(f, 'utf8'))).map((f) => relative(root, f)), []);
 });
 
 test('packages/protocol imports neither crypto, sdk nor server', () => {
