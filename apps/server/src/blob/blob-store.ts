@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 
 declare const blobKeyBrand: unique symbol;
@@ -45,6 +46,37 @@ export class BlobMismatchError extends Error {
     super(`blob mismatch: got ${actual.size} bytes ${actual.sha256Hex}, expected ${expected.size} bytes ${expected.sha256Hex}`);
     this.name = 'BlobMismatchError';
   }
+}
+
+/**
+ * Reads a blob being stored, chunk by chunk: refuses it once more than `opts.maxBytes` arrive,
+ * hashes it, hands each chunk to `sink`, and checks size and SHA-256 against `opts.expect`.
+ * Shared by every store so they refuse the same things the same way. On failure the rest of
+ * the sender's request is drained so the connection stays usable.
+ */
+export async function receiveBlob(
+  source: Readable | Uint8Array, opts: PutOptions, sink: (chunk: Uint8Array) => Promise<void> | void,
+): Promise<PutResult> {
+  const hash = createHash('sha256');
+  let size = 0;
+  let received = false;
+  try {
+    const chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array> = source instanceof Uint8Array ? [source] : source;
+    for await (const chunk of chunks) {
+      size += chunk.byteLength;
+      if (size > opts.maxBytes) throw new BlobTooLargeError(opts.maxBytes);
+      hash.update(chunk);
+      await sink(chunk);
+    }
+    received = true;
+  } finally {
+    if (!received && !(source instanceof Uint8Array) && !source.destroyed) source.resume();
+  }
+  const result = { size, sha256Hex: hash.digest('hex') };
+  if (opts.expect && (opts.expect.size !== result.size || opts.expect.sha256Hex !== result.sha256Hex)) {
+    throw new BlobMismatchError(result, opts.expect);
+  }
+  return result;
 }
 
 /**

@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import {
-  BlobMismatchError, BlobTooLargeError, type BlobKey, type BlobStore, type PutOptions, type PutResult,
+  receiveBlob, type BlobKey, type BlobStore, type PutOptions, type PutResult,
 } from './blob-store.ts';
 
 /** BlobStore on a local folder: one file per key, written to a temp file, fsynced, renamed. */
@@ -24,21 +24,9 @@ export class DiskBlobStore implements BlobStore {
     await mkdir(dirname(path), { recursive: true });
     const tmp = join(dirname(path), `.tmp-${randomBytes(8).toString('hex')}`);
     const fh = await open(tmp, 'wx');
-    const hash = createHash('sha256');
-    let size = 0;
     let done = false;
     try {
-      const chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array> = source instanceof Uint8Array ? [source] : source;
-      for await (const chunk of chunks) {
-        size += chunk.byteLength;
-        if (size > opts.maxBytes) throw new BlobTooLargeError(opts.maxBytes);
-        hash.update(chunk);
-        await fh.write(chunk);
-      }
-      const result = { size, sha256Hex: hash.digest('hex') };
-      if (opts.expect && (opts.expect.size !== result.size || opts.expect.sha256Hex !== result.sha256Hex)) {
-        throw new BlobMismatchError(result, opts.expect);
-      }
+      const result = await receiveBlob(source, opts, async (chunk) => { await fh.write(chunk); });
       await fh.sync();
       await fh.close();
       done = true;
@@ -48,8 +36,6 @@ export class DiskBlobStore implements BlobStore {
       if (!done) {
         await fh.close().catch(() => {});
         await rm(tmp, { force: true });
-        // Drain what the sender still has in flight so the socket stays usable.
-        if (!(source instanceof Uint8Array) && !source.destroyed) source.resume();
       }
     }
   }

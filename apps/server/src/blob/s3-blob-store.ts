@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client,
 } from '@aws-sdk/client-s3';
 import {
-  BlobMismatchError, BlobTooLargeError, type BlobKey, type BlobStore, type PutOptions, type PutResult,
+  receiveBlob, type BlobKey, type BlobStore, type PutOptions, type PutResult,
 } from './blob-store.ts';
 
 /** Where the blobs go when `S3_BUCKET` is set (see apps/server/README.md). */
@@ -80,27 +79,9 @@ export class S3BlobStore implements BlobStore {
   }
 
   async put(key: BlobKey, source: Readable | Uint8Array, opts: PutOptions): Promise<PutResult> {
-    const hash = createHash('sha256');
     const parts: Uint8Array[] = [];
-    let size = 0;
-    let received = false;
-    try {
-      const chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array> = source instanceof Uint8Array ? [source] : source;
-      for await (const chunk of chunks) {
-        size += chunk.byteLength;
-        if (size > opts.maxBytes) throw new BlobTooLargeError(opts.maxBytes);
-        hash.update(chunk);
-        parts.push(chunk);
-      }
-      received = true;
-    } finally {
-      // Drain what the sender still has in flight so the socket stays usable.
-      if (!received && !(source instanceof Uint8Array) && !source.destroyed) source.resume();
-    }
-    const result = { size, sha256Hex: hash.digest('hex') };
-    if (opts.expect && (opts.expect.size !== result.size || opts.expect.sha256Hex !== result.sha256Hex)) {
-      throw new BlobMismatchError(result, opts.expect);
-    }
+    const result = await receiveBlob(source, opts, (chunk) => { parts.push(chunk); });
+    const size = result.size;
     const body = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
     await this.client.send(new PutObjectCommand({
       Bucket: this.bucket, Key: this.objectKey(key), Body: body, ContentLength: size,
