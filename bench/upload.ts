@@ -64,11 +64,11 @@ try {
   // ---------------------------------------------------------------- 1. backup vs plain upload
   const photosDir = join(work, 'photos');
   await mkdir(photosDir);
-  // One ~4 MB noise JPEG with EXIF; each copy gets unique bytes after the JPEG's end marker,
+  // One ~4 MB noise JPEG (2400 × 1800; noise is the worst case for a JPEG codec) with EXIF; each copy gets unique bytes after the JPEG's end marker,
   // so every photo is distinct (no dedupe) and still decodes for thumbnails.
-  const noise = Buffer.alloc(1400 * 1050 * 3);
+  const noise = Buffer.alloc(2400 * 1800 * 3);
   randomFillSync(noise);
-  const base = await sharp(noise, { raw: { width: 1400, height: 1050, channels: 3 } }).jpeg({ quality: 92 }).withExif({ IFD0: { Make: 'Bench', Model: 'Cam' } }).toBuffer();
+  const base = await sharp(noise, { raw: { width: 2400, height: 1800, channels: 3 } }).jpeg({ quality: 92 }).withExif({ IFD0: { Make: 'Bench', Model: 'Cam' } }).toBuffer();
   let total = 0;
   for (let i = 0; i < PHOTOS; i++) {
     const bytes = Buffer.concat([base, Buffer.from(`unique-${i}`)]);
