@@ -5,6 +5,7 @@ import { migrateToLatest } from '../src/db/migrations/index.ts';
 import { isUniqueViolation } from '../src/db/dialect/index.ts';
 import { Database } from '../src/repositories/index.ts';
 import { DIALECTS, freshDb, type TestDb } from './dialects.ts';
+import { insertFile, insertUser } from './rows.ts';
 
 for (const dialect of DIALECTS) {
   describe(`album repositories on ${dialect}`, () => {
@@ -13,22 +14,9 @@ for (const dialect of DIALECTS) {
     before(async () => { t = await freshDb(dialect); await migrateToLatest(t.kysely); db = new Database(t.kysely); });
     after(() => t.close());
 
-    async function user(): Promise<string> {
-      const id = randomUUID();
-      await db.repos.users.insert({
-        id, email: `${id}@example.org`, displayName: 'U', opaqueRecord: randomBytes(192), x25519PublicKey: randomBytes(32),
-        ed25519PublicKey: randomBytes(32), passwordEnvelope: randomBytes(10), recoveryEnvelope: randomBytes(10), quotaBytes: 10 ** 12, createdAt: 1,
-      });
-      return id;
-    }
-    async function file(owner: string, status: 'pending' | 'complete' = 'complete'): Promise<string> {
-      const id = randomUUID();
-      await db.repos.files.insert({
-        id, uploaderId: owner, quotaOwnerId: owner, status, blockCount: 1, encryptedSize: 3 * 2 ** 32, chargedBytes: 3 * 2 ** 32 + 9,
-        manifest: randomBytes(8), signature: randomBytes(8), metadata: randomBytes(8), thumbSmallSize: 1, thumbLargeSize: 1, createdAt: 1,
-      }, [{ size: 10, sha256Hex: '0'.repeat(64) }]);
-      return id;
-    }
+    const user = () => insertUser(db);
+    const file = (owner: string, status: 'pending' | 'complete' = 'complete') =>
+      insertFile(db, owner, { status, encryptedSize: 3 * 2 ** 32, chargedBytes: 3 * 2 ** 32 + 9 });
     async function album(owner: string) {
       const id = randomUUID();
       await db.tx(async (r) => {

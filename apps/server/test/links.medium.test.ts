@@ -6,6 +6,7 @@ import { isUniqueViolation } from '../src/db/dialect/index.ts';
 import { Database, type LinkRow } from '../src/repositories/index.ts';
 import { next } from '../src/services/link-throttle.ts';
 import { DIALECTS, freshDb, type TestDb } from './dialects.ts';
+import { insertFile, insertUser } from './rows.ts';
 
 for (const dialect of DIALECTS) {
   describe(`link repositories on ${dialect}`, () => {
@@ -14,22 +15,8 @@ for (const dialect of DIALECTS) {
     before(async () => { t = await freshDb(dialect); await migrateToLatest(t.kysely); db = new Database(t.kysely); });
     after(() => t.close());
 
-    async function user(): Promise<string> {
-      const id = randomUUID();
-      await db.repos.users.insert({
-        id, email: `${id}@example.org`, displayName: 'U', opaqueRecord: randomBytes(192), x25519PublicKey: randomBytes(32),
-        ed25519PublicKey: randomBytes(32), passwordEnvelope: randomBytes(10), recoveryEnvelope: randomBytes(10), quotaBytes: 10 ** 12, createdAt: 1,
-      });
-      return id;
-    }
-    async function file(owner: string): Promise<string> {
-      const id = randomUUID();
-      await db.repos.files.insert({
-        id, uploaderId: owner, quotaOwnerId: owner, status: 'complete', blockCount: 1, encryptedSize: 10, chargedBytes: 19,
-        manifest: randomBytes(8), signature: randomBytes(8), metadata: randomBytes(8), thumbSmallSize: 1, thumbLargeSize: 1, createdAt: 1,
-      }, [{ size: 10, sha256Hex: '0'.repeat(64) }]);
-      return id;
-    }
+    const user = () => insertUser(db);
+    const file = (owner: string) => insertFile(db, owner);
     async function album(owner: string, kind: 'album' | 'photo' = 'album') {
       const id = randomUUID();
       await db.repos.albums.insert({ id, kind, ownerId: owner, currentEpoch: 3, metadata: randomBytes(20), metadataEpoch: 3, rotationNeeded: false, itemSeq: 0, createdAt: 5, updatedAt: 5 });

@@ -14,8 +14,8 @@
 // The epoch is in the clear so a client knows which epoch key to open it with.
 import { primitives } from '#primitives';
 import { CryptoError } from './errors.ts';
-import { concatBytes, readU32be, u32be, utf8Decode, utf8Encode } from './encoding.ts';
-import { authOrThrow, checkEpoch, checkId, context, pad, unpad } from './internal/bytes.ts';
+import { concatBytes, readU32be, u32be, utf8Encode } from './encoding.ts';
+import { authOrThrow, checkEpoch, checkId, context, pad, parsePaddedJson } from './internal/bytes.ts';
 import type { AlbumEpochKey, AlbumKeyBytes } from './keys.ts';
 
 export const ALBUM_METADATA_VERSION = 1;
@@ -84,14 +84,7 @@ export async function decryptAlbumMetadata(albumKey: AlbumEpochKey, blob: Uint8A
   try {
     const padded = await authOrThrow(primitives.aesGcmDecrypt(key, blob.subarray(5, 17), blob.subarray(17), aadFor(albumKey)), 'auth-failed',
       `${what}: authentication failed (wrong key, another album's blob, or modified)`);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(utf8Decode(unpad(padded, what)));
-    } catch (cause) {
-      if (cause instanceof CryptoError) throw cause;
-      throw new CryptoError('malformed', `${what}: not valid JSON`, { cause });
-    }
-    return validate(parsed, what);
+    return validate(parsePaddedJson(padded, what), what);
   } finally {
     key.fill(0);
   }

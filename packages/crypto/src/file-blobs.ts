@@ -13,8 +13,8 @@
 // handful of messages, far below the 2^32 bound for random 96-bit nonces.
 import { primitives } from '#primitives';
 import { CryptoError } from './errors.ts';
-import { concatBytes, utf8Decode, utf8Encode } from './encoding.ts';
-import { authOrThrow, checkId, context, pad, unpad } from './internal/bytes.ts';
+import { concatBytes, utf8Encode } from './encoding.ts';
+import { authOrThrow, checkId, context, pad, parsePaddedJson } from './internal/bytes.ts';
 import type { FileKey } from './keys.ts';
 
 export const FILE_BLOB_VERSION = 1;
@@ -140,12 +140,5 @@ export async function decryptMetadata(fileKey: FileKey, fileId: string, blob: Ui
   const what = `metadata of file ${fileId}`;
   const key = await subKey(fileKey, fileId, 'obscura/file/v1/metadata-key');
   const padded = await open(key, context('obscura/file/v1/metadata', Uint8Array.of(FILE_BLOB_VERSION), fileId), blob, what);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(utf8Decode(unpad(padded, what)));
-  } catch (cause) {
-    if (cause instanceof CryptoError) throw cause;
-    throw new CryptoError('malformed', `${what}: not valid JSON`, { cause });
-  }
-  return validateFileMetadata(parsed, what);
+  return validateFileMetadata(parsePaddedJson(padded, what), what);
 }

@@ -16,18 +16,8 @@ export interface UserRow {
   createdAt: number;
 }
 
-export interface NewUser {
-  id: string;
-  email: string;
-  displayName: string;
-  opaqueRecord: Uint8Array;
-  x25519PublicKey: Uint8Array;
-  ed25519PublicKey: Uint8Array;
-  passwordEnvelope: Uint8Array;
-  recoveryEnvelope: Uint8Array;
-  quotaBytes: number;
-  createdAt: number;
-}
+/** A new account: usage starts at zero. */
+export type NewUser = Omit<UserRow, 'usedBytes'>;
 
 export class UsersRepository {
   constructor(private readonly db: Kysely<DB>) {}

@@ -164,3 +164,13 @@ export function unpad(padded: Uint8Array, what: string): Uint8Array {
   }
   return padded.subarray(4, 4 + n);
 }
+
+/** Unpads a decrypted record and parses its JSON; errors say 'malformed' and name `what`. */
+export function parsePaddedJson(padded: Uint8Array, what: string): unknown {
+  try {
+    return JSON.parse(utf8Decode(unpad(padded, what)));
+  } catch (cause) {
+    if (cause instanceof CryptoError) throw cause;
+    throw new CryptoError('malformed', `${what}: not valid JSON`, { cause });
+  }
+}
