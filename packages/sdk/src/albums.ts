@@ -386,15 +386,17 @@ export class Albums {
     return this.members(albumId);
   }
 
-  private async memberByEmail(albumId: string, email: string): Promise<MemberView> {
-    const m = (await this.members(albumId)).find((x) => x.email.toLowerCase() === email.toLowerCase() && x.role !== 'owner');
-    if (!m) throw new UsageError(`${email} is not a member of this album`);
-    return m;
+  /** The album's member list, and the (non-owner) member with this email. */
+  private async memberByEmail(albumId: string, email: string): Promise<{ member: AlbumMember; members: AlbumMember[] }> {
+    const { members } = await this.api.call('listMembers', { params: { albumId } });
+    const member = members.find((x) => x.user.email.toLowerCase() === email.toLowerCase() && x.role !== 'owner');
+    if (!member) throw new UsageError(`${email} is not a member of this album`);
+    return { member, members };
   }
 
   async setRole(albumId: string, email: string, role: MemberRole): Promise<void> {
-    const m = await this.memberByEmail(albumId, email);
-    await this.api.call('updateMember', { params: { albumId, userId: m.userId }, body: { role } });
+    const { member } = await this.memberByEmail(albumId, email);
+    await this.api.call('updateMember', { params: { albumId, userId: member.user.id }, body: { role } });
   }
 
   /**
@@ -435,9 +437,10 @@ export class Albums {
     return out;
   }
 
-  private async remaining(albumId: string, except?: string): Promise<UserRef[]> {
-    const { members } = await this.api.call('listMembers', { params: { albumId } });
-    return members.filter((m) => (m.status === 'active' || m.status === 'pending') && m.user.id !== except).map((m) => m.user);
+  /** Those who keep the album key: the owner, active members and pending invitees. */
+  private async remaining(albumId: string, except?: string, members?: readonly AlbumMember[]): Promise<UserRef[]> {
+    const list = members ?? (await this.api.call('listMembers', { params: { albumId } })).members;
+    return list.filter((m) => (m.status === 'active' || m.status === 'pending') && m.user.id !== except).map((m) => m.user);
   }
 
   private remember(albumId: string, key: AlbumEpochKey): void {
@@ -448,9 +451,9 @@ export class Albums {
 
   /** Removes one person's access and rotates the album key in the same step. */
   async revoke(albumId: string, email: string): Promise<void> {
-    const m = await this.memberByEmail(albumId, email);
-    const { next, rotation } = await this.rotation(albumId, await this.remaining(albumId, m.userId));
-    await this.api.call('removeMember', { params: { albumId, userId: m.userId }, body: { rotation } });
+    const { member, members } = await this.memberByEmail(albumId, email);
+    const { next, rotation } = await this.rotation(albumId, await this.remaining(albumId, member.user.id, members));
+    await this.api.call('removeMember', { params: { albumId, userId: member.user.id }, body: { rotation } });
     this.remember(albumId, next);
   }
 

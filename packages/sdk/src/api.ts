@@ -15,8 +15,8 @@ export interface ApiClientOptions {
   readonly token?: string | undefined;
   /** A public-link visitor's access proof (base64url), sent as `Authorization: Link …`. */
   readonly linkProof?: string;
-  readonly fetch?: typeof fetch;
-  readonly userAgent?: string;
+  readonly fetch?: typeof fetch | undefined;
+  readonly userAgent?: string | undefined;
 }
 
 export class ApiClient {

@@ -217,12 +217,12 @@ async function openLinkFile(linkId: string, f: LinkFile | LinkAlbumItem, fileKey
  */
 export async function openLink(url: string, opts: { password?: string; fetch?: typeof fetch } = {}): Promise<OpenedLink> {
   const { server, linkId, secret } = parseLinkUrl(url);
-  const anon = new ApiClient({ baseUrl: server, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+  const anon = new ApiClient({ baseUrl: server, fetch: opts.fetch });
   const params: LinkParams = await anon.call('linkParams', { params: { linkId } });
   if (params.hasPassword && opts.password === undefined) throw new UsageError('this link is protected by a password; give it with --password or OBSCURA_LINK_PASSWORD');
   const passwordParams = params.hasPassword && params.passwordParamsB64 ? decodeLinkPasswordParams(fromBase64(params.passwordParamsB64)) : undefined;
   const { linkKey, accessProof } = await deriveLinkKeys(secret, params.hasPassword ? opts.password : undefined, passwordParams);
-  const api = new ApiClient({ baseUrl: server, linkProof: toBase64Url(accessProof), ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+  const api = new ApiClient({ baseUrl: server, linkProof: toBase64Url(accessProof), fetch: opts.fetch });
   const photos: LinkPhoto[] = [];
   const refused: { fileId: string; problem: string }[] = [];
   let albumName: string | undefined;

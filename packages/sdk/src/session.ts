@@ -58,7 +58,7 @@ export class Session {
   static async signup(o: ConnectOptions & { email: string; password: string; displayName: string }): Promise<{ session: Session; recoveryKey: string }> {
     checkPassword(o.password);
     await opaque.ready;
-    const api = new ApiClient({ baseUrl: o.server, ...(o.fetch ? { fetch: o.fetch } : {}), ...(o.userAgent ? { userAgent: o.userAgent } : {}) });
+    const api = new ApiClient({ baseUrl: o.server, fetch: o.fetch, userAgent: o.userAgent });
     const account = await createAccount(o.password, o.kdfParams ?? DEFAULT_KDF_PARAMS);
     const reg = opaque.client.startRegistration({ password: o.password });
     const { registrationResponseB64 } = await api.call('signupStart', { body: { email: o.email, registrationRequestB64: reg.registrationRequest } });
@@ -79,7 +79,7 @@ export class Session {
   /** Logs in with OPAQUE (the password never leaves this process) and unwraps the account keys. */
   static async login(o: ConnectOptions & { email: string; password: string }): Promise<Session> {
     await opaque.ready;
-    const api = new ApiClient({ baseUrl: o.server, ...(o.fetch ? { fetch: o.fetch } : {}), ...(o.userAgent ? { userAgent: o.userAgent } : {}) });
+    const api = new ApiClient({ baseUrl: o.server, fetch: o.fetch, userAgent: o.userAgent });
     const start = opaque.client.startLogin({ password: o.password });
     const { loginId, loginResponseB64 } = await api.call('loginStart', { body: { email: o.email, startLoginRequestB64: start.startLoginRequest } });
     const finished = opaque.client.finishLogin({
@@ -96,7 +96,7 @@ export class Session {
   static async recover(o: ConnectOptions & { email: string; recoveryKey: string; newPassword: string }): Promise<Session> {
     checkPassword(o.newPassword);
     await opaque.ready;
-    const api = new ApiClient({ baseUrl: o.server, ...(o.fetch ? { fetch: o.fetch } : {}), ...(o.userAgent ? { userAgent: o.userAgent } : {}) });
+    const api = new ApiClient({ baseUrl: o.server, fetch: o.fetch, userAgent: o.userAgent });
     const reg = opaque.client.startRegistration({ password: o.newPassword });
     const start = await api.call('recoveryStart', { body: { email: o.email, registrationRequestB64: reg.registrationRequest } });
     const bundle = await openAccountWithRecoveryKey(fromBase64(start.recoveryEnvelopeB64), o.recoveryKey);
@@ -116,7 +116,7 @@ export class Session {
   /** Restores a session saved with `toState()`. */
   static async restore(state: SessionState, o: Omit<ConnectOptions, 'server'> = {}): Promise<Session> {
     if (state.version !== 1) throw new UsageError(`saved session has unknown version ${String(state.version)}; log in again`);
-    const api = new ApiClient({ baseUrl: state.server, token: state.token, ...(o.fetch ? { fetch: o.fetch } : {}), ...(o.userAgent ? { userAgent: o.userAgent } : {}) });
+    const api = new ApiClient({ baseUrl: state.server, token: state.token, fetch: o.fetch, userAgent: o.userAgent });
     const bundle = await deserializeAccountBundle(fromBase64(state.bundleB64));
     return new Session(api, state.user, bundle, state.sessionId, state.expiresAt, { ...o, server: state.server });
   }
