@@ -184,25 +184,38 @@ export const fingerprint: Command = {
   name: 'fingerprint',
   summary: "Show your key fingerprint, or someone's (compare it with them in person or by phone).",
   usage: 'obscura fingerprint [EMAIL]',
-  description: "With EMAIL: the fingerprint of the keys the server lists for that person. If you pinned different keys\nfor them earlier (shared an album with them), a loud warning says so and the exit code is 1.",
-  options: {},
+  description: "With EMAIL: the fingerprint of the keys the server lists for that person. If you pinned different keys\n" +
+    'for them earlier (shared an album with them), or their email now belongs to another account, or their\n' +
+    'account now shows another email, a loud warning says so and the exit code is 1. After comparing\n' +
+    'fingerprints with the person, --accept pins what the server lists now.',
+  options: { accept: { type: 'boolean', description: 'pin the keys the server lists for EMAIL now (only after comparing fingerprints with the person)' } },
   positionals: { name: 'EMAIL', min: 0, max: 1 },
   run: (ctx, args) => withClient(ctx, async (c) => {
     const email = args.positionals[0];
-    if (email === undefined || email.toLowerCase() === c.session.user.email.toLowerCase()) {
+    const accept = boolOpt(args, 'accept');
+    if (email === undefined && accept) throw new UsageError('fingerprint --accept needs the EMAIL of the person whose keys you compared');
+    if (email === undefined || email.trim().toLowerCase() === c.session.user.email.trim().toLowerCase()) {
+      if (accept) throw new UsageError('your own keys come from your account, not from the server; there is nothing to accept');
       ctx.stdout.write(`${c.session.user.email}  ${await c.session.fingerprint()}\n`);
       return;
     }
     const { users } = await c.session.api.call('usersLookup', { body: { emails: [email] } });
-    const u = users[0];
+    const u = users.find((x) => x.email.trim().toLowerCase() === email.trim().toLowerCase());
     if (!u) throw new CliError(`no Obscura account for ${email}`);
     const fp = await fingerprintOf(u);
-    const pinned = c.pins.toJSON()[u.id];
-    if (pinned && (pinned.ed25519 !== u.ed25519PublicKeyB64 || (pinned.x25519 !== undefined && pinned.x25519 !== u.x25519PublicKeyB64))) {
-      const was = pinned.x25519 ? await fingerprintOf({ x25519PublicKeyB64: pinned.x25519, ed25519PublicKeyB64: pinned.ed25519 }) : '(unknown)';
-      ctx.stdout.write(`${u.email}  ${fp}\n`);
-      throw new CliError(`WARNING: the keys of ${u.displayName} <${u.email}> changed since you first saw them (pinned fingerprint: ${was}); compare fingerprints with them before sharing anything`);
+    // [Note: pins by email] statusOf compares the id, the email and the keys (see KeyPins):
+    // a known email now on another account is as loud as changed keys.
+    const st = c.pins.statusOf(u);
+    ctx.stdout.write(`${u.email}  ${fp}${st.status === 'unpinned' && !accept ? '  (not pinned yet: compare it with them)' : ''}\n`);
+    if (accept) {
+      c.pins.accept(u);
+      ctx.stdout.write(`Pinned these keys for ${u.displayName} <${u.email}>${st.status === 'changed' ? ', replacing what you pinned before' : ''}.\n`);
+      return;
     }
-    ctx.stdout.write(`${u.email}  ${fp}${pinned ? '' : '  (not pinned yet: compare it with them)'}\n`);
+    if (st.status === 'changed') {
+      const was = st.pinned.x25519 ? await fingerprintOf({ x25519PublicKeyB64: st.pinned.x25519, ed25519PublicKeyB64: st.pinned.ed25519 }) : '(unknown)';
+      throw new CliError(`WARNING: ${st.error.what} (pinned fingerprint: ${was}); compare fingerprints with them in person or by phone before sharing anything, ` +
+        `and only if the new one matches run: obscura fingerprint ${u.email} --accept`);
+    }
   }),
 };
