@@ -1,9 +1,10 @@
 // Writes the format vectors under vectors/format/ (run once per new format version:
 //   npx tsx packages/crypto/test/gen-vectors.ts
 // ). Never regenerate an existing file to make a test pass: the vectors are old data that
-// must stay readable. Inputs come from vector-inputs.ts and are deterministic; nonces and
+// must stay readable, so `write` keeps a file that exists (delete it by hand only if it was
+// never committed). Inputs come from vector-inputs.ts and are deterministic; nonces and
 // HPKE ephemeral keys are random, which is fine because the test opens what is stored.
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { primitives } from '#primitives';
 import { toHex } from '../src/encoding.ts';
 import { encryptFile } from '../src/file.ts';
@@ -21,7 +22,12 @@ import { COMPUTED_SIZES, STORED_SIZES, VECTORS_DIR, fixed, pattern, seed } from 
 
 const write = (name: string, value: unknown) => {
   mkdirSync(VECTORS_DIR, { recursive: true });
-  writeFileSync(new URL(name, VECTORS_DIR), JSON.stringify(value, null, 2) + '\n');
+  const file = new URL(name, VECTORS_DIR);
+  if (existsSync(file)) {
+    console.log('kept', name, '(old data: never regenerated)');
+    return;
+  }
+  writeFileSync(file, JSON.stringify(value, null, 2) + '\n');
   console.log('wrote', name);
 };
 const { fileKey, fileId, alice, bob } = fixed;
@@ -84,12 +90,25 @@ write('wrapped-keys.json', {
 });
 
 const invitation = new TextEncoder().encode('{"albumId":"album-vector","role":"contributor"}');
+// The checked-in `message` of sealed.json is a kind 2 (unpadded) box, written before messages
+// were padded; sealMessage now writes kind 3, so this file cannot be made again as it is.
 write('sealed.json', {
   description: 'Sealed boxes v1 from alice to bob (HPKE ephemeral keys random; open and compare). Keys are seeds of their labels.',
   alice: { userId: 'alice', ed25519PublicKeyHex: toHex(alice.signingKeys.publicKey) },
   bob: { userId: 'bob', x25519PrivateKeyHex: toHex(bob.boxKeys.privateKey), x25519PublicKeyHex: toHex(bob.boxKeys.publicKey) },
   albumKey: { albumId: fixed.albumKey.albumId, epoch: fixed.albumKey.epoch, keyHex: toHex(fixed.albumKey.key), sealedHex: toHex(await sealAlbumKey({ sender: alice, recipient: { userId: 'bob', x25519PublicKey: bob.boxKeys.publicKey }, albumKey: fixed.albumKey })) },
   message: { topic: 'invite:album-vector', messageHex: toHex(invitation), sealedHex: toHex(await sealMessage({ sender: alice, recipient: { userId: 'bob', x25519PublicKey: bob.boxKeys.publicKey }, topic: 'invite:album-vector', message: invitation })) },
+});
+
+const longMessage = pattern(300);
+write('sealed-padded.json', {
+  description: 'Sealed messages v1 kind 3 (padded to a multiple of 256 bytes) from alice to bob; keys as in sealed.json (HPKE ephemeral keys random; open and compare).',
+  alice: { userId: 'alice', ed25519PublicKeyHex: toHex(alice.signingKeys.publicKey) },
+  bob: { userId: 'bob', x25519PrivateKeyHex: toHex(bob.boxKeys.privateKey), x25519PublicKeyHex: toHex(bob.boxKeys.publicKey) },
+  messages: [
+    { topic: 'invite:album-vector', messageHex: toHex(invitation), sealedHex: toHex(await sealMessage({ sender: alice, recipient: { userId: 'bob', x25519PublicKey: bob.boxKeys.publicKey }, topic: 'invite:album-vector', message: invitation })) },
+    { topic: 'invite:album-vector', messageHex: toHex(longMessage), sealedHex: toHex(await sealMessage({ sender: alice, recipient: { userId: 'bob', x25519PublicKey: bob.boxKeys.publicKey }, topic: 'invite:album-vector', message: longMessage })) },
+  ],
 });
 
 const linkParams = { salt: seed('link-salt').subarray(0, 16), kdf: fixed.tinyKdf };

@@ -80,7 +80,7 @@ describe('format vectors', () => {
     assert.equal(toHex(a.key), v.linkAlbum.albumKeyHex);
   });
 
-  test('sealed album key and message open for bob from alice', async () => {
+  test('sealed album key and the old (kind 2, unpadded) message open for bob from alice', async () => {
     const v = load('sealed.json');
     const boxKeys = await boxKeyPairFromPrivate(fromHex(v.bob.x25519PrivateKeyHex));
     assert.deepEqual(boxKeys.publicKey, x25519PublicKeyFromBytes(fromHex(v.bob.x25519PublicKeyHex)));
@@ -88,8 +88,24 @@ describe('format vectors', () => {
     const recipient = { userId: v.bob.userId, boxKeys };
     const key = await openSealedAlbumKey({ recipient, senderPublicKey, senderId: v.alice.userId, sealed: fromHex(v.albumKey.sealedHex), expect: { albumId: v.albumKey.albumId, epoch: v.albumKey.epoch } });
     assert.equal(toHex(key.key), v.albumKey.keyHex);
-    const msg = await openMessage({ recipient, senderPublicKey, senderId: v.alice.userId, sealed: fromHex(v.message.sealedHex), expect: { topic: v.message.topic } });
+    const sealed = fromHex(v.message.sealedHex);
+    assert.equal(sealed[1], 2, 'the stored message is the old unpadded kind');
+    const msg = await openMessage({ recipient, senderPublicKey, senderId: v.alice.userId, sealed, expect: { topic: v.message.topic } });
     assert.equal(toHex(msg), v.message.messageHex);
+  });
+
+  test('sealed padded messages (kind 3) open to the unpadded bytes', async () => {
+    const v = load('sealed-padded.json');
+    const boxKeys = await boxKeyPairFromPrivate(fromHex(v.bob.x25519PrivateKeyHex));
+    assert.deepEqual(boxKeys.publicKey, x25519PublicKeyFromBytes(fromHex(v.bob.x25519PublicKeyHex)));
+    const senderPublicKey = ed25519PublicKeyFromBytes(fromHex(v.alice.ed25519PublicKeyHex));
+    assert.equal(v.messages.length, 2);
+    for (const m of v.messages as { topic: string; messageHex: string; sealedHex: string }[]) {
+      const sealed = fromHex(m.sealedHex);
+      assert.equal(sealed[1], 3, 'padded message kind');
+      const msg = await openMessage({ recipient: { userId: v.bob.userId, boxKeys }, senderPublicKey, senderId: v.alice.userId, sealed, expect: { topic: m.topic } });
+      assert.equal(toHex(msg), m.messageHex);
+    }
   });
 
   test('link derivation recomputes exactly', async () => {
