@@ -8,8 +8,9 @@ import {
 } from '@obscura/crypto';
 import type { FileInfo, LookupResult } from '@obscura/protocol';
 import { detectKind, readMediaMetadata, type KindInfo, type RandomAccessSource } from './media/index.ts';
-import { IntegrityError, UsageError, verifying } from './errors.ts';
-import { KeyPins } from './keys.ts';
+import { mapConcurrent } from './concurrency.ts';
+import { ApiError, IntegrityError, UsageError, verifying } from './errors.ts';
+import { KeyChangedError, KeyPins } from './keys.ts';
 import type { Session } from './session.ts';
 
 export interface Thumbnails {
@@ -38,6 +39,8 @@ export interface UploadOptions {
   readonly digest?: ContentDigest;
   /** Upload straight into this album (its current epoch key) instead of my library. */
   readonly album?: AlbumEpochKey;
+  /** Told at once of each server answer refused on the way (also listed in the result). */
+  readonly onWarning?: (w: DuplicateWarning) => void;
 }
 
 /** SHA-256 of the original, and this account's keyed hash of it (for duplicate detection). */
@@ -47,8 +50,50 @@ export interface ContentDigest {
 }
 
 export type UploadResult =
-  | { readonly status: 'uploaded' | 'resumed' | 'duplicate'; readonly fileId: string; readonly name: string; readonly contentHash: string }
+  | {
+    readonly status: 'uploaded' | 'resumed' | 'duplicate'; readonly fileId: string; readonly name: string; readonly contentHash: string;
+    /** Server answers refused on the way (the file was uploaded all the same); absent when none. */
+    readonly warnings?: readonly DuplicateWarning[];
+  }
   | { readonly status: 'skipped'; readonly name: string; readonly reason: string };
+
+/** A local file to look up in my library: its digest, and a name (or path) for warnings. */
+export interface DuplicateQuery extends ContentDigest {
+  readonly name?: string;
+}
+
+/**
+ * The server named a photo of my library as a copy of a local file (complete) or as its
+ * interrupted upload (pending), and the client refused it ([Note: verify duplicates]): the
+ * photo's content differs, it fails verification, or it carries no content hash to check. The
+ * local file is uploaded (afresh); the photo named is left alone.
+ */
+export interface DuplicateWarning {
+  readonly type: 'unverified-duplicate';
+  /** The local file: the query's name, or its SHA-256 when it had none. */
+  readonly file: string;
+  readonly contentHash: string;
+  /** The photo the server named. */
+  readonly fileId: string;
+  readonly claimed: 'complete' | 'pending';
+  readonly reason: 'content-differs' | 'no-content-hash' | 'refused';
+  /** One sentence for people, saying what was named, what is wrong and what was done. */
+  readonly message: string;
+}
+
+/** What is verifiably in my library already, by keyed content hash. */
+export interface VerifiedDuplicates {
+  /** keyed hash → a complete photo of my library whose signed metadata holds the same SHA-256 */
+  readonly complete: ReadonlyMap<string, string>;
+  /**
+   * keyed hash → an interrupted upload that opens as mine and whose metadata holds the same
+   * SHA-256 (or none, from older versions); resuming it still checks every block against its
+   * signed manifest, and uploads afresh (with a warning) on a mismatch.
+   */
+  readonly pending: ReadonlyMap<string, string>;
+  /** One per query whose server answer was refused; those files are not in either map. */
+  readonly warnings: readonly DuplicateWarning[];
+}
 
 /** What it takes to download and verify a photo's content. */
 export interface PhotoKeys {
@@ -65,6 +110,32 @@ export interface OpenedPhoto extends PhotoKeys {
 }
 
 const BATCH = 1000;
+/** Photos opened at once when verifying lookup answers (one small getFile each). */
+const VERIFY_CONCURRENCY = 32;
+
+/**
+ * Why opening a photo the server named is a refusal of its answer (a string), or undefined
+ * when the error is not about that photo (network, session, server down) and must propagate.
+ */
+function refusalOf(e: unknown): string | undefined {
+  if (e instanceof IntegrityError) return e.reason;
+  if (e instanceof KeyChangedError) return e.message;
+  if (e instanceof ApiError && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 429) return `the server answered: ${e.message}`;
+  return undefined;
+}
+
+function duplicateWarning(w: Omit<DuplicateWarning, 'type' | 'message'>, detail?: string): DuplicateWarning {
+  const named = w.claimed === 'complete'
+    ? `the server named photo ${w.fileId} as a copy of ${w.file}`
+    : `the server named the interrupted upload ${w.fileId} as one of ${w.file}`;
+  const why = w.reason === 'content-differs'
+    ? (detail ?? 'but its content differs')
+    : w.reason === 'no-content-hash'
+      ? 'but that photo carries no content hash to check it against (uploaded by an older version)'
+      : `but it failed verification: ${detail ?? 'unknown reason'}`;
+  const done = w.claimed === 'complete' ? `uploading ${w.file}` : `uploading ${w.file} afresh`;
+  return { type: 'unverified-duplicate', ...w, message: `${named}, ${why}; ${done}` };
+}
 
 async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
   return sha256Stream([bytes]);
@@ -110,7 +181,11 @@ export class Library {
     return contentHash(this.session.bundle.contentHashKey, fromHex(sha256Hex));
   }
 
-  /** Which of these keyed hashes are already in my library (pending uploads included). */
+  /**
+   * Which of these keyed hashes the SERVER SAYS are already in my library (pending uploads
+   * included). Unverified: never skip or reuse a file on this answer alone; use
+   * `verifiedDuplicates` / `findVerifiedDuplicate` ([Note: verify duplicates]).
+   */
   async lookup(hashes: readonly string[]): Promise<Map<string, LookupResult['matches'][number]>> {
     const out = new Map<string, LookupResult['matches'][number]>();
     for (let i = 0; i < hashes.length; i += BATCH) {
@@ -122,9 +197,81 @@ export class Library {
     return out;
   }
 
+  // [Note: verify duplicates]
+  // The server answers "is this keyed hash in my library?" and could name any photo of mine,
+  // say a private one, for a new file: a backup would then skip a file never uploaded, and an
+  // album upload would add that private photo to a shared album. So a named photo counts only
+  // once it opens as mine (manifest signature, key wrapped under my library key, metadata
+  // against the manifest) and its encrypted metadata carries the local file's SHA-256. That
+  // costs one getFile per named photo (no block is downloaded), concurrently. Any other answer
+  // is a DuplicateWarning and the file is treated as not backed up: uploading it again is
+  // always safe, skipping it is not. A named interrupted upload is checked the same way and
+  // then, while resuming, every local block must encrypt to its signed manifest's hash.
+
+  /**
+   * Which of these local files are verifiably in my library already ([Note: verify
+   * duplicates]). Files the server names wrongly are in neither map but in `warnings` (each
+   * also passed to `onWarning`). Network and session errors propagate.
+   */
+  async verifiedDuplicates(queries: readonly DuplicateQuery[], opts: { onWarning?: (w: DuplicateWarning) => void } = {}): Promise<VerifiedDuplicates> {
+    const { hits, warnings } = await this.checkedLookup(queries, opts.onWarning);
+    const complete = new Map<string, string>();
+    const pending = new Map<string, string>();
+    for (const [hash, hit] of hits) (hit.status === 'complete' ? complete : pending).set(hash, hit.photo.fileId);
+    return { complete, pending, warnings };
+  }
+
+  /**
+   * The id of a complete photo of my library verified to hold the same content as this local
+   * file, or undefined (then upload it). A wrong server answer is passed to `onWarning`.
+   */
+  async findVerifiedDuplicate(query: DuplicateQuery, opts: { onWarning?: (w: DuplicateWarning) => void } = {}): Promise<string | undefined> {
+    return (await this.verifiedDuplicates([query], opts)).complete.get(query.contentHash);
+  }
+
+  /** Looks up, then opens each photo named and keeps those whose metadata holds the same SHA-256. */
+  private async checkedLookup(
+    queries: readonly DuplicateQuery[], onWarning?: (w: DuplicateWarning) => void,
+  ): Promise<{ hits: Map<string, { status: 'complete' | 'pending'; photo: OpenedPhoto }>; warnings: DuplicateWarning[] }> {
+    const byHash = new Map<string, DuplicateQuery[]>();
+    for (const q of queries) byHash.set(q.contentHash, [...(byHash.get(q.contentHash) ?? []), q]);
+    const claims = await this.lookup([...byHash.keys()]);
+    const named = [...byHash].filter(([hash]) => claims.has(hash));
+    const verdicts = await mapConcurrent(named, VERIFY_CONCURRENCY, async ([hash, qs]) => {
+      const claim = claims.get(hash)!;
+      const claimed = claim.status;
+      const refuse = (reason: DuplicateWarning['reason'], detail?: string) =>
+        ({ hash, warnings: qs.map((q) => duplicateWarning({ file: q.name ?? `the file with SHA-256 ${q.sha256Hex}`, contentHash: hash, fileId: claim.fileId, claimed, reason }, detail)) });
+      let photo: OpenedPhoto;
+      try {
+        photo = await this.open(claim.fileId);
+      } catch (e) {
+        const why = refusalOf(e);
+        if (why === undefined) throw e;
+        return refuse('refused', why);
+      }
+      const sha = photo.metadata.contentSha256Hex;
+      // A pending upload without a content hash (older versions) may still be resumed: the
+      // resume checks every block against its signed manifest, which a complete photo skips.
+      if (sha === undefined && claimed === 'complete') return refuse('no-content-hash');
+      if (sha !== undefined && !qs.every((q) => q.sha256Hex.toLowerCase() === sha.toLowerCase())) return refuse('content-differs');
+      return { hash, hit: { status: claimed, photo } };
+    });
+    const hits = new Map<string, { status: 'complete' | 'pending'; photo: OpenedPhoto }>();
+    const warnings: DuplicateWarning[] = [];
+    for (const v of verdicts) {
+      if ('hit' in v) hits.set(v.hash, v.hit);
+      else warnings.push(...v.warnings);
+    }
+    for (const w of warnings) onWarning?.(w);
+    return { hits, warnings };
+  }
+
   /**
    * Uploads one photo or video. Skips non-media (with the reason), returns the existing id
-   * for a file already in the library, and resumes an interrupted upload of the same file.
+   * for a file verifiably already in the library, and resumes an interrupted upload of the
+   * same file; a wrong duplicate answer from the server is listed in `warnings` and the file
+   * is uploaded ([Note: verify duplicates]).
    */
   async upload(source: RandomAccessSource, opts: UploadOptions): Promise<UploadResult> {
     const kind = await detectKind(source);
@@ -133,22 +280,29 @@ export class Library {
       opts.onProgress?.({ name: source.name, phase, bytesDone, bytesTotal: source.size });
     const digest = opts.digest ?? (await this.digestOf(source, (n) => progress('hashing', n)));
     const hash = digest.contentHash;
+    const warnings: DuplicateWarning[] = [];
+    const warn = (w: DuplicateWarning) => {
+      warnings.push(w);
+      opts.onWarning?.(w);
+    };
+    const result = (status: 'uploaded' | 'resumed' | 'duplicate', fileId: string): UploadResult =>
+      ({ status, fileId, name: source.name, contentHash: hash, ...(warnings.length > 0 ? { warnings } : {}) });
     // [Note: dedupe is per library] an album upload goes to the album owner's storage, so
     // it is never matched against (or resumed from) my own library.
-    const existing = opts.album ? undefined : (await this.lookup([hash])).get(hash);
+    const existing = opts.album ? undefined : (await this.checkedLookup([{ ...digest, name: source.name }], warn)).hits.get(hash);
     if (existing?.status === 'complete') {
       progress('done', source.size);
-      return { status: 'duplicate', fileId: existing.fileId, name: source.name, contentHash: hash };
+      return result('duplicate', existing.photo.fileId);
     }
     if (existing?.status === 'pending') {
-      const resumed = await this.resume(existing.fileId, source, opts, progress);
-      if (resumed) return { status: 'resumed', fileId: existing.fileId, name: source.name, contentHash: hash };
+      const resumed = await this.resume(existing.photo, source, hash, opts, progress, warn);
+      if (resumed) return result('resumed', existing.photo.fileId);
     }
     const { fileId, fileKey } = await this.create(source, kind, digest, opts, progress);
     await this.sendBlocks(fileId, fileKey, source, new Set(), opts, progress);
     await this.api.call('completeFile', { params: { fileId } });
     progress('done', source.size);
-    return { status: 'uploaded', fileId, name: source.name, contentHash: hash };
+    return result('uploaded', fileId);
   }
 
   private async create(
@@ -203,18 +357,26 @@ export class Library {
     return { fileId, fileKey };
   }
 
-  /** Re-sends the missing blocks of a pending upload. False if the local file no longer matches it. */
+  /**
+   * Re-sends the missing blocks of a pending upload (opened and checked by checkedLookup).
+   * False if the local file does not match it block for block ([Note: verify duplicates]).
+   */
   private async resume(
-    fileId: string, source: RandomAccessSource, opts: UploadOptions, progress: (phase: UploadProgress['phase'], n: number) => void,
+    photo: OpenedPhoto, source: RandomAccessSource, contentHash: string, opts: UploadOptions,
+    progress: (phase: UploadProgress['phase'], n: number) => void, warn: (w: DuplicateWarning) => void,
   ): Promise<boolean> {
-    const photo = await this.open(fileId);
+    const { fileId } = photo;
     if (photo.manifest.plaintextSize !== undefined && photo.manifest.plaintextSize !== source.size) return false;
     const status = await this.api.call('uploadStatus', { params: { fileId } });
     try {
       await this.sendBlocks(fileId, photo.fileKey, source, new Set(status.storedBlocks), opts, progress, photo.manifest);
     } catch (e) {
-      if (e instanceof IntegrityError) return false;
-      throw e;
+      if (!(e instanceof IntegrityError)) throw e;
+      warn(duplicateWarning(
+        { file: source.name, contentHash, fileId, claimed: 'pending', reason: 'content-differs' },
+        `but it does not match ${source.name} block for block (${e.reason}; the answer is wrong, or ${source.name} changed since it was hashed)`,
+      ));
+      return false;
     }
     await this.api.call('completeFile', { params: { fileId } });
     progress('done', source.size);

@@ -1,9 +1,10 @@
 // Library commands: upload, backup, photos, download, trash, restore, delete.
 import { resolve } from 'node:path';
-import type { AlbumPhoto, PhotoKeys, TimelineEntry, TimelineIndex } from '@obscura/sdk';
+import type { AlbumPhoto, PhotoKeys, TimelineEntry, TimelineIndex, UploadResult } from '@obscura/sdk';
 import { backup as backupFolder, uploadPath } from '@obscura/sdk/node';
 import { boolOpt, stringOpt, type Command } from '../command.ts';
 import { backupCacheFile, withClient, type Client } from '../client.ts';
+import type { CliContext } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { describeUpload, expandPaths, saveOriginal, uploadProgressFeeder } from '../files.ts';
 import { formatBytes, printJson, printTable } from '../output.ts';
@@ -30,17 +31,39 @@ export async function albumPhotos(c: Client): Promise<Map<string, AlbumPhoto>> {
   return out;
 }
 
+/**
+ * [Note: verify duplicates] Each server answer the SDK refused (a photo named as a copy of a
+ * file that is not one, so the file was uploaded all the same) is one WARNING line on stderr.
+ */
+function duplicateWarnings(ctx: Pick<CliContext, 'stderr'>) {
+  let count = 0;
+  return {
+    print(r: UploadResult, shown: string): void {
+      for (const w of r.status === 'skipped' ? [] : r.warnings ?? []) {
+        count++;
+        // on a terminal, clear the progress bar's line first (it is redrawn after)
+        ctx.stderr.write(`${ctx.stderr.isTTY === true ? '\r\x1b[K' : ''}obscura: WARNING: ${shown}: ${w.message}\n`);
+      }
+    },
+    /** ", 1 warning" for the summary line, or '' */
+    get summary(): string {
+      return count === 0 ? '' : `, ${count} ${count === 1 ? 'warning' : 'warnings'}`;
+    },
+  };
+}
+
 export const upload: Command = {
   name: 'upload',
   summary: 'Upload photos and videos (files or folders) to your library; prints each photo id.',
   usage: 'obscura upload PATH...',
-  description: 'Prints one line per file: its photo id and name ("already uploaded" when it was). Files that are not\nphotos or videos are skipped with the reason. Progress goes to stderr.',
+  description: 'Prints one line per file: its photo id and name ("already uploaded" when it was). Files that are not\nphotos or videos are skipped with the reason. Progress goes to stderr, and so does a WARNING line when the server\nnamed a photo as a copy of a file that is not one (the file is uploaded all the same).',
   options: {},
   positionals: { name: 'PATH', min: 1, max: Infinity },
   run: (ctx, args) => withClient(ctx, async (c) => {
     const files = await expandPaths(ctx, args.positionals);
     const progress = createProgress(ctx, { label: 'upload', total: { bytes: files.reduce((a, f) => a + f.size, 0), files: files.length }, summaryOnlyWhenPlain: true });
     const counts = { uploaded: 0, already: 0, skipped: 0 };
+    const warnings = duplicateWarnings(ctx);
     for (const f of files) {
       const feed = uploadProgressFeeder(progress, f.size);
       const r = await uploadPath(c.library, f.path, { onProgress: (p) => feed.onProgress(p) });
@@ -48,9 +71,10 @@ export const upload: Command = {
       if (r.status === 'skipped') counts.skipped++;
       else if (r.status === 'duplicate') counts.already++;
       else counts.uploaded++;
+      warnings.print(r, f.path);
       ctx.stdout.write(`${describeUpload(r, f.path)}\n`);
     }
-    progress.finish(`${counts.uploaded} uploaded, ${counts.already} already uploaded, ${counts.skipped} skipped`);
+    progress.finish(`${counts.uploaded} uploaded, ${counts.already} already uploaded, ${counts.skipped} skipped${warnings.summary}`);
   }),
 };
 
@@ -58,7 +82,7 @@ export const backup: Command = {
   name: 'backup',
   summary: 'Back up a folder incrementally: what is already backed up is skipped, interrupted uploads resume.',
   usage: 'obscura backup DIR',
-  description: 'Files already in your library (same keyed content hash) are skipped without re-reading unchanged files\n(a local hash cache in OBSCURA_HOME); an interrupted upload resumes where it stopped. Prints one line per\nskipped non-media file with the reason, one per failed file, and a summary line.',
+  description: 'Files already in your library (same keyed content hash) are skipped without re-reading unchanged files\n(a local hash cache in OBSCURA_HOME); an interrupted upload resumes where it stopped. Prints one line per\nskipped non-media file with the reason, one per failed file, and a summary line. A file the server names as\nalready backed up is skipped only once the photo named verifies and holds the same content; otherwise it is\nuploaded and a WARNING line goes to stderr.',
   options: {},
   positionals: { name: 'DIR', min: 1, max: 1 },
   run: (ctx, args) => withClient(ctx, async (c) => {
@@ -66,6 +90,7 @@ export const backup: Command = {
     let progress: ReturnType<typeof createProgress> | undefined;
     let total = 0;
     const sizes = new Map<string, number>();
+    const warnings = duplicateWarnings(ctx);
     const report = await backupFolder(c.library, dir, {
       cachePath: `${ctx.home}/${backupCacheFile(c.session.user.id, dir)}`,
       onEvent: (e) => {
@@ -83,11 +108,12 @@ export const backup: Command = {
           if (e.progress.bytesDone > before) progress?.addBytes(e.progress.bytesDone - before);
           sizes.set(e.path, e.progress.bytesDone);
         } else if (e.type === 'done') {
+          warnings.print(e.result, e.path);
           progress?.fileDone();
         }
       },
     });
-    const summary = `${report.uploaded.length} uploaded, ${report.resumed.length} resumed, ${report.alreadyBackedUp} already backed up, ${report.skipped.length} skipped, ${report.failed.length} failed`;
+    const summary = `${report.uploaded.length} uploaded, ${report.resumed.length} resumed, ${report.alreadyBackedUp} already backed up, ${report.skipped.length} skipped, ${report.failed.length} failed${warnings.summary}`;
     progress?.finish(null);
     ctx.stdout.write(`backup of ${dir}: ${summary}\n`);
     return report.failed.length > 0 ? 1 : 0;

@@ -157,13 +157,14 @@ export async function backup(library: Library, root: string, opts: BackupOptions
   }
   if (opts.cachePath) await writeAtomic(opts.cachePath, JSON.stringify(cache));
 
-  // 2. one batched question to the server: which of these do I already have?
-  const present = await library.lookup(candidates.map((c) => c.digest.contentHash));
+  // 2. one batched question to the server: which of these do I already have? Only a copy
+  // verified to hold the same content counts ([Note: verify duplicates]); a file named wrongly
+  // is uploaded, and the upload reports the warning in its result.
+  const present = await library.verifiedDuplicates(candidates.map((c) => ({ ...c.digest, name: c.path })));
   const seen = new Set<string>();
   for (const c of candidates) {
     const hash = c.digest.contentHash;
-    const match = present.get(hash);
-    if (match?.status === 'complete' || seen.has(hash)) {
+    if (present.complete.has(hash) || seen.has(hash)) {
       report.alreadyBackedUp++;
       continue;
     }
