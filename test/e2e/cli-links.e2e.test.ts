@@ -213,7 +213,7 @@ test('links --json: the documented fields, password and access count; the table 
   assert.ok(table.split('\n').some((line) => line.includes('photo "lake.jpg"') && line.includes(urls.lake!) && /\byes\b/.test(line)), table);
 });
 
-test('share-photo: the invitee sees a "photo" invitation, accepts and downloads it byte-identical; an editor sets the caption', async () => {
+test('share-photo: the invitee sees a "photo" invitation, accepts and downloads it byte-identical; its owner sets the caption, an editor cannot', async () => {
   const p = photos.single!;
   const shared = await lena.ok('share-photo', p.id.slice(0, 8), vic.email, '--role', 'viewer', '--message', 'look at this');
   const shareId = /^shared photo "single\.jpg" as ([0-9a-f-]{36})$/m.exec(shared)?.[1];
@@ -231,7 +231,10 @@ test('share-photo: the invitee sees a "photo" invitation, accepts and downloads 
   const [accepted] = await Promise.all([vic.ok('accept', 'single.jpg'), eda.ok('accept', invitations[0]!.id.slice(0, 8))]);
   assert.match(accepted, new RegExp(`^accepted: photo "single\\.jpg" \\(${shareId}\\) is in your albums as viewer\n$`));
 
-  assert.equal(await eda.ok('caption', 'single.jpg', 'Sunset over the bay'), 'caption of photo "single.jpg" set to "Sunset over the bay"\n');
+  const byEditor = await eda.run(['caption', 'single.jpg', 'mine now']);
+  assert.equal(byEditor.code, 1);
+  assert.match(byEditor.stderr, /editors cannot edit the caption of this photo; only its owner can/);
+  assert.equal(await lena.ok('caption', shareId!.slice(0, 8), 'Sunset over the bay'), 'caption of photo "single.jpg" set to "Sunset over the bay"\n');
   const out = join(work, 'vic-downloads');
   const [withMe, byMe, show, , onAlbum] = await Promise.all([
     vic.json<{ albums: { id: string; kind: string; name: string; caption: string | null }[] }>('albums', '--shared-with-me', '--json'),

@@ -153,7 +153,7 @@ test('an album link follows the album (photos added later, after a rotation, rem
   await assert.rejects(openLink(link.url), (e: unknown) => e instanceof ApiError && e.status === 404);
 });
 
-test('a single photo shared with people: invitation, caption by an editor, Shared with me, revoke', async () => {
+test('a single photo shared with people: invitation, caption by its owner (not an editor), Shared with me, revoke', async () => {
   const p = await photo('shared-single.jpg', 6);
   const viewer = await newPerson(server.url, 'Vic');
   const editor = await newPerson(server.url, 'Eda');
@@ -167,7 +167,8 @@ test('a single photo shared with people: invitation, caption by an editor, Share
   assert.equal(inv!.message, 'look!');
   await va.accept(inv!.invitationId);
   await ea.accept((await ea.invitations())[0]!.invitationId);
-  await ea.setCaption(albumId, 'Sunset over the bay');
+  await assert.rejects(ea.setCaption(albumId, 'mine now'), (e: unknown) => e instanceof UsageError && /editors cannot edit the caption of this photo; only its owner can/.test(e.message));
+  await owner.albums.setCaption(albumId, 'Sunset over the bay');
   const [seen] = await va.sharedWithMe();
   assert.equal(seen!.kind, 'photo');
   assert.equal(seen!.caption, 'Sunset over the bay');

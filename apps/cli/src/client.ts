@@ -3,8 +3,8 @@
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import {
-  Albums, ApiError, IntegrityError, KeyChangedError, KeyPins, Session, TimelineIndex, UsageError as SdkUsageError,
-  type ConnectOptions, type Library, type TimelineIndexJSON,
+  Albums, AlbumStatePins, AlbumTrustError, ApiError, IntegrityError, KeyChangedError, KeyPins, Session, TimelineIndex, UsageError as SdkUsageError,
+  type AlbumNotice, type AlbumStatePinsJSON, type ConnectOptions, type Library, type TimelineIndexJSON,
 } from '@obscura/sdk';
 import { nodeLibrary } from '@obscura/sdk/node';
 import { readPrivateJson, writePrivateFile, type CliContext, type CliState } from './context.ts';
@@ -63,6 +63,7 @@ export function describeError(err: unknown, o: { sessionBased?: boolean } = {}):
   }
   if (err instanceof IntegrityError) return new CliError(`refused: photo ${err.fileId} failed verification: ${err.reason}`);
   if (err instanceof KeyChangedError) return new CliError(err.message);
+  if (err instanceof AlbumTrustError) return new CliError(err.message);
   if (err instanceof SdkUsageError) return new CliError(err.message);
   return err;
 }
@@ -74,12 +75,66 @@ export function saveState(ctx: CliContext, session: Session): Promise<void> {
 
 export const PINS_FILE = 'pins.json';
 export const timelineFile = (userId: string) => `timeline-${userId}.json`;
+/** The latest verified state of each album ([Note: album state pins]). */
+export const albumStatesFile = (userId: string) => `album-states-${userId}.json`;
+
+function describeNotice(n: AlbumNotice): string {
+  const who = n.dropped.map((d) => `${d.email} (${d.status})`).join(', ');
+  return `album ${n.albumId.slice(0, 8)}: renewed its key (epoch ${n.epoch})${who ? ` without ${who}` : ''}; they cannot open photos added from now on`;
+}
 export const backupCacheFile = (userId: string, dir: string) =>
   `backup-${userId}-${createHash('sha256').update(dir).digest('hex').slice(0, 16)}.json`;
 
-export async function loadPins(ctx: CliContext): Promise<KeyPins> {
-  const json = await readPrivateJson<ConstructorParameters<typeof KeyPins>[0]>(ctx.home, PINS_FILE);
-  return new KeyPins(json ?? {});
+type PinsJSON = ConstructorParameters<typeof KeyPins>[0];
+
+/**
+ * [Note: pins per server] pins.json, one per OBSCURA_HOME, outlives a login to another
+ * server (state.json names one server at a time, but logout/login keep the pins). User ids
+ * and emails only mean something on the server that issued them (bob@… on another server is
+ * another account), so the file keeps one KeyPins per server URL:
+ * `{ version: 2, servers: { URL: KeyPinsJSON }, legacy? }`. A file from before (one KeyPins
+ * shape for every server, `Record<userId, keys>` or the SDK's own v2) is read as `legacy`:
+ * the starting pins of any server that has none of its own yet, exactly as before.
+ */
+interface PinsFile {
+  version: 2;
+  servers: Record<string, PinsJSON>;
+  legacy?: PinsJSON;
+}
+
+/** The key pins are filed under: the server URL without trailing slashes, host lower-cased. */
+export function pinScope(serverUrl: string): string {
+  try {
+    const u = new URL(serverUrl);
+    return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return normalizeServer(serverUrl);
+  }
+}
+
+async function readPinsFile(ctx: CliContext): Promise<PinsFile> {
+  const json = await readPrivateJson<PinsFile | PinsJSON>(ctx.home, PINS_FILE);
+  if (!json) return { version: 2, servers: {} };
+  if ('servers' in json && json.servers && typeof json.servers === 'object') return json as PinsFile;
+  return { version: 2, servers: {}, legacy: json as PinsJSON };
+}
+
+/** The pins for `server` (without one: those of a file from before pins were per server). */
+export async function loadPins(ctx: CliContext, server?: string): Promise<KeyPins> {
+  const file = await readPinsFile(ctx);
+  const own = server === undefined ? undefined : file.servers[pinScope(server)];
+  try {
+    return new KeyPins(own ?? file.legacy ?? {});
+  } catch (err) {
+    throw new CliError(`${ctx.home}/${PINS_FILE}: ${(err as Error).message}`);
+  }
+}
+
+/** Writes `pins` as the pins for `server`, keeping the other servers' pins in the file. */
+export async function writePins(ctx: CliContext, server: string, pins: KeyPins): Promise<void> {
+  const file = await readPinsFile(ctx);
+  const next: PinsFile = { version: 2, servers: { ...file.servers, [pinScope(server)]: pins.toJSON() }, ...(file.legacy ? { legacy: file.legacy } : {}) };
+  await writePrivateFile(ctx.home, PINS_FILE, `${JSON.stringify(next, null, 2)}\n`);
 }
 
 export interface Client {
@@ -99,13 +154,18 @@ export async function openClient(ctx: CliContext, extra: Omit<ConnectOptions, 's
   const state = await ctx.readState();
   if (!state) throw new CliError(NOT_LOGGED_IN);
   const session = await Session.restore(state.session, { userAgent: USER_AGENT, ...extra });
-  const pins = await loadPins(ctx);
+  const pins = await loadPins(ctx, state.serverUrl);
   const library = nodeLibrary(session, { pins });
-  const albums = new Albums(library);
+  const statesFile = albumStatesFile(session.user.id);
+  const statePins = new AlbumStatePins(await readPrivateJson<AlbumStatePinsJSON>(ctx.home, statesFile));
+  const albums = new Albums(library, { statePins, onNotice: (n) => ctx.stderr.write(`${describeNotice(n)}\n`) });
   let synced: TimelineIndex | undefined;
   return {
     ctx, state, session, library, albums, pins,
-    savePins: () => writePrivateFile(ctx.home, PINS_FILE, `${JSON.stringify(pins.toJSON(), null, 2)}\n`),
+    async savePins() {
+      await writePins(ctx, state.serverUrl, pins);
+      await writePrivateFile(ctx.home, statesFile, `${JSON.stringify(statePins.toJSON())}\n`);
+    },
     async timeline() {
       if (synced) return synced;
       const name = timelineFile(session.user.id);
@@ -113,7 +173,7 @@ export async function openClient(ctx: CliContext, extra: Omit<ConnectOptions, 's
       const index = json && json.version === 1 && json.userId === session.user.id ? TimelineIndex.fromJSON(json) : new TimelineIndex(session.user.id);
       const changed = await index.sync(library);
       if (changed > 0 || !json) await writePrivateFile(ctx.home, name, JSON.stringify(index.toJSON()));
-      await writePrivateFile(ctx.home, PINS_FILE, `${JSON.stringify(pins.toJSON(), null, 2)}\n`);
+      await writePins(ctx, state.serverUrl, pins);
       synced = index;
       return index;
     },

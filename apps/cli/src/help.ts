@@ -31,7 +31,7 @@ export const COMMAND_LINES: readonly { names: readonly string[]; line: string }[
   { names: ['link'], line: 'obscura link set LINK [--expires YYYY-MM-DD | --no-expiry] [--password | --no-password] [--download | --no-download]' },
   { names: ['link'], line: 'obscura link delete LINK' },
   { names: ['open'], line: "obscura open URL [--password P] [-o DIR]   # no account needed; quote the URL: 'https://…/s/ID#KEY'" },
-  { names: ['fingerprint'], line: 'obscura fingerprint [EMAIL]' },
+  { names: ['fingerprint'], line: 'obscura fingerprint [EMAIL] [--accept]' },
 ];
 
 export const PRODUCT_COMMANDS: readonly string[] = [...new Set(COMMAND_LINES.flatMap((c) => c.names))];

@@ -63,3 +63,8 @@ export function reportError(ctx: Pick<CliContext, 'stderr' | 'env'>, err: unknow
   if (debug && err instanceof Error && err.stack) ctx.stderr.write(`${err.stack}\n`);
   return err instanceof CliError ? err.exitCode : EXIT_FAILURE;
 }
+
+/** "Name <email>": the name a person chose, told apart from a namesake by the email pinned for their key. */
+export function personLabel(p: { readonly displayName: string; readonly email?: string }): string {
+  return p.email ? `${p.displayName} <${p.email}>` : p.displayName;
+}

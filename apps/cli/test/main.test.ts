@@ -45,7 +45,7 @@ test('obscura --help lists exactly the product commands', async () => {
       '  obscura link set LINK [--expires YYYY-MM-DD | --no-expiry] [--password | --no-password] [--download | --no-download]',
       '  obscura link delete LINK',
       "  obscura open URL [--password P] [-o DIR]   # no account needed; quote the URL: 'https://…/s/ID#KEY'",
-      '  obscura fingerprint [EMAIL]',
+      '  obscura fingerprint [EMAIL] [--accept]',
     ]);
     assert.deepEqual([...PRODUCT_COMMANDS].sort(), [...EXPECTED].sort());
     assert.equal(h.stderr.text, '');

@@ -12,8 +12,11 @@ async function ok(r: { statusCode: number; body: string }, what: string) {
   return JSON.parse(r.body);
 }
 
+/** Stands in for the owner's signed album state number `seq` (the server neither reads nor checks it). */
+export const signedState = (seq: number) => ({ seq, stateB64: blob(120), signatureB64: blob(64) });
+
 export async function createAlbum(app: ObscuraApp, owner: Account, albumId: string = randomUUID()): Promise<string> {
-  await ok(await call(app, 'createAlbum', { token: owner.token, body: { albumId, metadataB64: blob(40), sealedKeyB64: blob() } }), 'createAlbum');
+  await ok(await call(app, 'createAlbum', { token: owner.token, body: { albumId, metadataB64: blob(40), sealedKeyB64: blob(), state: signedState(1) } }), 'createAlbum');
   return albumId;
 }
 
@@ -21,14 +24,20 @@ export async function album(app: ObscuraApp, token: string, albumId: string) {
   return ok(await call(app, 'getAlbum', { token, params: { albumId } }), 'getAlbum');
 }
 
+/** The state that follows the album's latest (as its owner would sign it next). */
+export async function nextState(app: ObscuraApp, token: string, albumId: string) {
+  const a = await album(app, token, albumId);
+  return signedState((a.state?.seq ?? 0) + 1);
+}
+
 /** Every epoch 1..current sealed (as the client would) for an invitee. */
 export const allEpochs = (current: number) => Array.from({ length: current }, (_, i) => ({ epoch: i + 1, sealedB64: blob() }));
 
 export async function invite(app: ObscuraApp, owner: Account, albumId: string, who: Account[], role: 'viewer' | 'editor' = 'viewer', extra: object = {}) {
-  const { currentEpoch } = await album(app, owner.token, albumId);
+  const { currentEpoch, state } = await album(app, owner.token, albumId);
   return call(app, 'shareAlbum', {
     token: owner.token, params: { albumId },
-    body: { invites: who.map((a) => ({ userId: userId(a), role, sealedKeys: allEpochs(currentEpoch), ...extra })) },
+    body: { invites: who.map((a) => ({ userId: userId(a), role, sealedKeys: allEpochs(currentEpoch), ...extra })), state: signedState(state.seq + 1) },
   });
 }
 
@@ -47,8 +56,8 @@ export async function join(app: ObscuraApp, owner: Account, albumId: string, who
 
 /** A rotation sealed to exactly `remaining` (ids), for the album's next epoch. */
 export async function rotationFor(app: ObscuraApp, owner: Account, albumId: string, remaining: string[], epochDelta = 1) {
-  const { currentEpoch } = await album(app, owner.token, albumId);
-  return { epoch: currentEpoch + epochDelta, metadataB64: blob(40), sealedKeys: remaining.map((id) => ({ userId: id, sealedB64: blob() })) };
+  const { currentEpoch, state } = await album(app, owner.token, albumId);
+  return { epoch: currentEpoch + epochDelta, metadataB64: blob(40), sealedKeys: remaining.map((id) => ({ userId: id, sealedB64: blob() })), state: signedState(state.seq + 1) };
 }
 
 /** Ids of the owner + pending + active members (who a rotation must be sealed to). */

@@ -20,7 +20,7 @@ for (const dialect of DIALECTS) {
     async function album(owner: string) {
       const id = randomUUID();
       await db.tx(async (r) => {
-        await r.albums.insert({ id, kind: 'album', ownerId: owner, currentEpoch: 1, metadata: randomBytes(20), metadataEpoch: 1, rotationNeeded: false, itemSeq: 0, createdAt: 5, updatedAt: 5 });
+        await r.albums.insert({ id, kind: 'album', ownerId: owner, currentEpoch: 1, metadata: randomBytes(20), metadataEpoch: 1, rotationNeeded: false, itemSeq: 0, stateSeq: 0, createdAt: 5, updatedAt: 5 });
         await r.albums.insertMember({ id: randomUUID(), albumId: id, userId: owner, role: 'owner', status: 'active', invitedBy: null, invitedAt: 5, respondedAt: 5, messageSealed: null });
       });
       return id;

@@ -5,7 +5,7 @@ import { readdir } from 'node:fs/promises';
 import { join as pathJoin } from 'node:path';
 import { ALBUM_MEMBERS_MAX } from '@obscura/protocol';
 import {
-  addItems, album, allEpochs, blob, createAlbum, invitationOf, invite, join, remainingIds, rotationFor, uploadToAlbum, userId,
+  addItems, album, allEpochs, blob, createAlbum, invitationOf, invite, join, nextState, remainingIds, rotationFor, signedState, uploadToAlbum, userId,
 } from './album-helpers.ts';
 import { call, chargeOf, fakeFile, makeTestApp, MemoryMailer, signup, uploadFile, type TestApp } from './helpers.ts';
 
@@ -20,7 +20,7 @@ describe('albums', () => {
     const albumId = randomUUID();
     const metadataB64 = blob(40);
     const sealedKeyB64 = blob();
-    const c = await call(t.app, 'createAlbum', { token: alice.token, body: { albumId, metadataB64, sealedKeyB64 } });
+    const c = await call(t.app, 'createAlbum', { token: alice.token, body: { albumId, metadataB64, sealedKeyB64, state: signedState(1) } });
     assert.equal(c.statusCode, 200, c.body);
     const d = c.json();
     assert.equal(d.albumId, albumId);
@@ -30,7 +30,7 @@ describe('albums', () => {
     assert.deepEqual([d.itemCount, d.memberCount, d.linkCount, d.rotationNeeded], [0, 0, 0, false]);
     assert.deepEqual(d.myKeys.map((k: { epoch: number; sealedB64: string; sealedBy: { id: string } }) => [k.epoch, k.sealedB64, k.sealedBy.id]), [[1, sealedKeyB64, userId(alice)]]);
     assert.equal(d.owner.email, alice.email);
-    const again = await call(t.app, 'createAlbum', { token: alice.token, body: { albumId, metadataB64, sealedKeyB64 } });
+    const again = await call(t.app, 'createAlbum', { token: alice.token, body: { albumId, metadataB64, sealedKeyB64, state: signedState(1) } });
     assert.equal(again.statusCode, 409);
     const listed = (await call(t.app, 'listAlbums', { token: alice.token })).json().albums;
     assert.deepEqual(listed.map((a: { albumId: string }) => a.albumId), [albumId]);
@@ -60,12 +60,12 @@ describe('albums', () => {
     const photo = await uploadFile(t.app, alice.token);
     assert.deepEqual((await addItems(t.app, alice.token, albumId, [photo.body.fileId], 1)).json(), { added: 1 });
 
-    const wrong = await call(t.app, 'shareAlbum', { token: alice.token, params: { albumId }, body: { invites: [{ userId: userId(bob), role: 'viewer', sealedKeys: [{ epoch: 2, sealedB64: blob() }] }] } });
+    const wrong = await call(t.app, 'shareAlbum', { token: alice.token, params: { albumId }, body: { invites: [{ userId: userId(bob), role: 'viewer', sealedKeys: [{ epoch: 2, sealedB64: blob() }] }], state: await nextState(t.app, alice.token, albumId) } });
     assert.equal(wrong.statusCode, 400);
     assert.match(wrong.json().error.message, /must hold each album key epoch 1\.\.1 exactly once; missing epoch 1; unknown epoch 2/);
 
     const messageSealedB64 = blob(60);
-    const s = await call(t.app, 'shareAlbum', { token: alice.token, params: { albumId }, body: { invites: [{ userId: userId(bob), role: 'viewer', sealedKeys: allEpochs(1), messageSealedB64 }] } });
+    const s = await call(t.app, 'shareAlbum', { token: alice.token, params: { albumId }, body: { invites: [{ userId: userId(bob), role: 'viewer', sealedKeys: allEpochs(1), messageSealedB64 }], state: await nextState(t.app, alice.token, albumId) } });
     assert.equal(s.statusCode, 200, s.body);
     assert.deepEqual(s.json().members.map((m: { user: { id: string }; status: string; role: string; invitedBy: { id: string } }) => [m.user.id, m.status, m.role, m.invitedBy.id]),
       [[userId(bob), 'pending', 'viewer', userId(alice)]]);
@@ -138,7 +138,7 @@ describe('albums', () => {
       });
       ids.push(id);
     }
-    const share = (who: string[]) => call(t.app, 'shareAlbum', { token: alice.token, params: { albumId }, body: { invites: who.map((u) => ({ userId: u, role: 'viewer', sealedKeys: allEpochs(1) })) } });
+    const share = async (who: string[]) => call(t.app, 'shareAlbum', { token: alice.token, params: { albumId }, body: { invites: who.map((u) => ({ userId: u, role: 'viewer', sealedKeys: allEpochs(1) })), state: await nextState(t.app, alice.token, albumId) } });
     assert.equal((await share(ids.slice(0, 98))).statusCode, 200);
     const over = await share(ids.slice(98, 101));
     assert.equal(over.statusCode, 409);
@@ -159,11 +159,11 @@ describe('albums', () => {
     await join(t.app, alice, albumId, ed, 'editor');
     await join(t.app, alice, albumId, viewer, 'viewer');
 
-    const rename = await call(t.app, 'updateAlbumMetadata', { token: ed.token, params: { albumId }, body: { epoch: 1, metadataB64: blob() } });
+    const rename = await call(t.app, 'updateAlbumMetadata', { token: ed.token, params: { albumId }, body: { epoch: 1, metadataB64: blob(), state: await nextState(t.app, alice.token, albumId) } });
     assert.equal(rename.statusCode, 403);
     assert.equal(rename.json().error.message, 'editors cannot rename the album or change its cover');
     const newMeta = blob(30);
-    assert.equal((await call(t.app, 'updateAlbumMetadata', { token: alice.token, params: { albumId }, body: { epoch: 1, metadataB64: newMeta } })).json().metadataB64, newMeta);
+    assert.equal((await call(t.app, 'updateAlbumMetadata', { token: alice.token, params: { albumId }, body: { epoch: 1, metadataB64: newMeta, state: await nextState(t.app, alice.token, albumId) } })).json().metadataB64, newMeta);
 
     const aliceBefore = (await call(t.app, 'me', { token: alice.token })).json().storage.usedBytes;
     const f = await uploadToAlbum(t.app, ed.token, albumId, 1);
@@ -267,12 +267,12 @@ describe('albums', () => {
     assert.deepEqual(daveInv.sealedKeys.map((k: { epoch: number }) => k.epoch), [1, 2]);
     // Inviting now needs both epochs.
     const eve = await signup(t.app);
-    const partial = await call(t.app, 'shareAlbum', { token: alice.token, params: { albumId }, body: { invites: [{ userId: userId(eve), role: 'viewer', sealedKeys: allEpochs(1) }] } });
+    const partial = await call(t.app, 'shareAlbum', { token: alice.token, params: { albumId }, body: { invites: [{ userId: userId(eve), role: 'viewer', sealedKeys: allEpochs(1) }], state: await nextState(t.app, alice.token, albumId) } });
     assert.equal(partial.statusCode, 400);
     assert.match(partial.json().error.message, /missing epoch 2/);
   });
 
-  test('leaving sets rotationNeeded: additions and album uploads wait for a rotation, which an editor may do', async () => {
+  test('leaving sets rotationNeeded: additions and album uploads wait for a rotation, which only the owner may do', async () => {
     const alice = await signup(t.app);
     const bob = await signup(t.app);
     const ed = await signup(t.app);
@@ -295,12 +295,50 @@ describe('albums', () => {
     const upload = await call(t.app, 'createFile', { token: ed.token, body: { ...fakeFile().body, album: { albumId, epoch: 1 } } });
     assert.equal(upload.json().error.code, 'rotation-required');
 
-    const rot = await call(t.app, 'rotateAlbum', { token: ed.token, params: { albumId }, body: { rotation: await rotationFor(t.app, alice, albumId, await remainingIds(t.app, alice, albumId)) } });
+    // Only the owner signs album states, so only the owner renews the key (see docs/security.md).
+    const byEditor = await call(t.app, 'rotateAlbum', { token: ed.token, params: { albumId }, body: { rotation: await rotationFor(t.app, alice, albumId, await remainingIds(t.app, alice, albumId)) } });
+    assert.equal(byEditor.statusCode, 403);
+    assert.match(byEditor.json().error.message, /editors cannot change the album key/);
+    const rot = await call(t.app, 'rotateAlbum', { token: alice.token, params: { albumId }, body: { rotation: await rotationFor(t.app, alice, albumId, await remainingIds(t.app, alice, albumId)) } });
     assert.equal(rot.statusCode, 200, rot.body);
     assert.deepEqual([rot.json().rotationNeeded, rot.json().currentEpoch], [false, 2]);
     assert.equal((await addItems(t.app, ed.token, albumId, [photo.body.fileId], 2)).json().added, 1);
     // The owner cannot leave their own album.
     assert.equal((await call(t.app, 'leaveAlbum', { token: alice.token, params: { albumId } })).statusCode, 400);
+  });
+
+  test('signed states: each change carries the next one; a gap or a replay is a conflict; members and invitees read the chain', async () => {
+    const alice = await signup(t.app);
+    const bob = await signup(t.app);
+    const carol = await signup(t.app);
+    const albumId = await createAlbum(t.app, alice);
+    await join(t.app, alice, albumId, bob);
+    await invite(t.app, alice, albumId, [carol]);
+    assert.equal((await album(t.app, alice.token, albumId)).state.seq, 3);
+    const rename = (seq: number) => call(t.app, 'updateAlbumMetadata', { token: alice.token, params: { albumId }, body: { epoch: 1, metadataB64: blob(40), state: signedState(seq) } });
+    for (const seq of [3, 5]) {
+      const r = await rename(seq);
+      assert.equal(r.statusCode, 409, `seq ${seq}`);
+      assert.match(r.json().error.message, /the album changed meanwhile \(its signed state is now number 3\)/);
+    }
+    const before = (await album(t.app, alice.token, albumId)).metadataB64;
+    assert.equal(before, (await album(t.app, alice.token, albumId)).metadataB64, 'refused renames changed nothing');
+    const next = signedState(4);
+    assert.equal((await call(t.app, 'updateAlbumMetadata', { token: alice.token, params: { albumId }, body: { epoch: 1, metadataB64: blob(40), state: next } })).statusCode, 200);
+    const all = (await call(t.app, 'listAlbumStates', { token: bob.token, params: { albumId } })).json().states;
+    assert.deepEqual(all.map((x: { seq: number }) => x.seq), [1, 2, 3, 4]);
+    assert.deepEqual(all[3], next);
+    const since = (await call(t.app, 'listAlbumStates', { token: carol.token, params: { albumId }, query: 'since=2' })).json().states;
+    assert.deepEqual(since.map((x: { seq: number }) => x.seq), [3, 4]);
+    const inv = (await call(t.app, 'listInvitations', { token: carol.token })).json().invitations[0];
+    assert.deepEqual([inv.state, inv.owner.id], [next, userId(alice)]);
+    // Unsigned albums (from before signed states) take no new photos until their owner's setup.
+    const legacy = await createAlbum(t.app, alice);
+    await t.db.kysely.updateTable('albums').set({ state_seq: 0 }).where('id', '=', legacy).execute();
+    const photo = await uploadFile(t.app, alice.token);
+    const refused = await addItems(t.app, alice.token, legacy, [photo.body.fileId], 1);
+    assert.equal(refused.statusCode, 409);
+    assert.equal(refused.json().error.code, 'setup-required');
   });
 
   test('declining also sets rotationNeeded: the invitation carried the sealed keys', async () => {

@@ -10,7 +10,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import * as opaque from '@serenity-kit/opaque';
 import { routes, type RouteName } from '@obscura/protocol';
 import {
-  addItems, allEpochs, blob, createAlbum, invitationOf, invite, join, rotationFor, uploadToAlbum, userId,
+  addItems, album, allEpochs, blob, createAlbum, invitationOf, invite, join, rotationFor, signedState, uploadToAlbum, userId,
 } from './album-helpers.ts';
 import { createLink, linkBody, linkHeader, proofPair } from './link-helpers.ts';
 import { call, fakeFile, keyStretching, login, makeTestApp, putBlock, signup, uploadFile, type Account, type TestApp } from './helpers.ts';
@@ -23,7 +23,7 @@ const isMember = (a: Actor): a is Member => !NO_ACCOUNT.includes(a);
 const LABEL: Partial<Record<Actor, string>> = { visitor: 'link visitor (right proof)', wrongProof: 'link visitor (no/wrong proof)' };
 
 interface Scenario {
-  albumId: string; p1: string; p2: string; epoch: number; pendingInvitation: string; ownerExtraSession: string;
+  albumId: string; p1: string; p2: string; epoch: number; stateSeq: number; pendingInvitation: string; ownerExtraSession: string;
   /** A live album link (downloads on), a link that expired, one that was deleted; and the proof of each. */
   link: string; expiredLink: string; deletedLink: string; proof: string;
 }
@@ -88,13 +88,13 @@ describe('authorization matrix', () => {
     assert.equal((await call(t.app, 'deleteLink', { token: owner.token, params: { linkId: deleted.linkId } })).statusCode, 200);
     t.clock.advance(120_000);
     return {
-      albumId, p1, p2, epoch: 2, pendingInvitation: await invitationOf(t.app, pending, albumId), ownerExtraSession: extra.sessionId,
+      albumId, p1, p2, epoch: 2, stateSeq: (await album(t.app, owner.token, albumId)).state.seq, pendingInvitation: await invitationOf(t.app, pending, albumId), ownerExtraSession: extra.sessionId,
       link: link.linkId, expiredLink: expired.linkId, deletedLink: deleted.linkId, proof: link.proofB64Url,
     };
   }
 
   const rotation = (fx: Scenario, who: Member[]) => ({
-    epoch: fx.epoch + 1, metadataB64: blob(40), sealedKeys: who.map((a) => ({ userId: id(a), sealedB64: blob() })),
+    epoch: fx.epoch + 1, metadataB64: blob(40), sealedKeys: who.map((a) => ({ userId: id(a), sealedB64: blob() })), state: signedState(fx.stateSeq + 1),
   });
   const remaining: Member[] = ['owner', 'editor', 'viewer', 'pending'];
   const opaqueReq = () => opaque.client.startRegistration({ password: 'x' }).registrationRequest;
@@ -164,10 +164,10 @@ describe('authorization matrix', () => {
     { route: 'libraryAdd', req: (fx) => ({ body: { items: [{ fileId: fx.p2, wrappedKeyB64: blob(72), contentHash: randomBytes(32).toString('hex') }] } }), expect: members() },
 
     { route: 'usersLookup', req: () => ({ body: { emails: [acct.owner.email] } }), expect: everyone(200) },
-    { route: 'createAlbum', req: () => ({ body: { albumId: randomUUID(), metadataB64: blob(), sealedKeyB64: blob() } }), expect: everyone(200) },
+    { route: 'createAlbum', req: () => ({ body: { albumId: randomUUID(), metadataB64: blob(), sealedKeyB64: blob(), state: signedState(1) } }), expect: everyone(200) },
     { route: 'listAlbums', req: () => ({}), expect: everyone(200) },
     { route: 'getAlbum', req: (fx) => ({ params: { albumId: fx.albumId } }), expect: members() },
-    { route: 'updateAlbumMetadata', req: (fx) => ({ params: { albumId: fx.albumId }, body: { epoch: fx.epoch, metadataB64: blob() } }), expect: ownerOnly() },
+    { route: 'updateAlbumMetadata', req: (fx) => ({ params: { albumId: fx.albumId }, body: { epoch: fx.epoch, metadataB64: blob(), state: signedState(fx.stateSeq + 1) } }), expect: ownerOnly() },
     { route: 'deleteAlbum', req: (fx) => ({ params: { albumId: fx.albumId } }), expect: ownerOnly() },
     { route: 'listAlbumItems', req: (fx) => ({ params: { albumId: fx.albumId } }), expect: members() },
     {
@@ -182,10 +182,10 @@ describe('authorization matrix', () => {
     },
     { route: 'listMembers', req: (fx) => ({ params: { albumId: fx.albumId } }), expect: members() },
     {
-      route: 'shareAlbum', req: (fx) => ({ params: { albumId: fx.albumId }, body: { invites: [{ userId: id('stranger'), role: 'viewer', sealedKeys: allEpochs(fx.epoch) }] } }),
+      route: 'shareAlbum', req: (fx) => ({ params: { albumId: fx.albumId }, body: { invites: [{ userId: id('stranger'), role: 'viewer', sealedKeys: allEpochs(fx.epoch) }], state: signedState(fx.stateSeq + 1) } }),
       expect: ownerOnly(),
     },
-    { route: 'updateMember', req: (fx) => ({ params: { albumId: fx.albumId, userId: id('viewer') }, body: { role: 'editor' } }), expect: ownerOnly() },
+    { route: 'updateMember', req: (fx) => ({ params: { albumId: fx.albumId, userId: id('viewer') }, body: { role: 'editor', state: signedState(fx.stateSeq + 1) } }), expect: ownerOnly() },
     {
       route: 'removeMember', req: (fx) => ({ params: { albumId: fx.albumId, userId: id('viewer') }, body: { rotation: rotation(fx, ['owner', 'editor', 'pending']) } }),
       expect: ownerOnly(),
@@ -197,6 +197,7 @@ describe('authorization matrix', () => {
       req: (fx) => ({ params: { albumId: fx.albumId }, body: { rotation: rotation(fx, remaining) } }),
       expect: exp({ owner: 200, editor: 403, viewer: 403 }),
     },
+    { route: 'listAlbumStates', req: (fx) => ({ params: { albumId: fx.albumId } }), expect: exp({ owner: 200, editor: 200, viewer: 200, pending: 200 }) },
     { route: 'listInvitations', req: () => ({}), expect: everyone(200) },
     { route: 'acceptInvitation', req: (fx) => ({ params: { invitationId: fx.pendingInvitation } }), expect: exp({ pending: 200 }) },
     { route: 'declineInvitation', req: (fx) => ({ params: { invitationId: fx.pendingInvitation } }), expect: exp({ pending: 200 }) },

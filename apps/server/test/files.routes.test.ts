@@ -97,7 +97,7 @@ describe('upload, resume, complete, download', () => {
     assert.equal(i.signatureB64, f.body.signatureB64);
     assert.equal(i.metadataB64, f.body.metadataB64);
     assert.equal(i.wrappedKeyB64, f.body.wrappedKeyB64);
-    assert.deepEqual(i.uploader, { id: a.session.user.id, displayName: 'Uploader Ann', ed25519PublicKeyB64: a.session.user.ed25519PublicKeyB64 });
+    assert.deepEqual(i.uploader, { id: a.session.user.id, email: a.email, displayName: 'Uploader Ann', ed25519PublicKeyB64: a.session.user.ed25519PublicKeyB64 });
     assert.equal(i.thumbnailSmallSize, f.thumbSmall.length);
     for (const [idx, b] of f.blocks.entries()) {
       const r = await call(t.app, 'getBlock', { token: a.token, params: { fileId: f.body.fileId, index: idx } });

@@ -33,7 +33,7 @@ describe('library', () => {
     assert.equal(first.signatureB64, files[0]!.body.signatureB64);
     assert.equal(first.encryptedSize, 50);
     assert.equal(first.contentHash, files[0]!.body.contentHash);
-    assert.deepEqual(first.uploader, { id: a.session.user.id, displayName: 'Feed Owner', ed25519PublicKeyB64: a.session.user.ed25519PublicKeyB64 });
+    assert.deepEqual(first.uploader, { id: a.session.user.id, email: a.email, displayName: 'Feed Owner', ed25519PublicKeyB64: a.session.user.ed25519PublicKeyB64 });
     // Nothing new past the end.
     const end = (await call(t.app, 'libraryChanges', { token: a.token, query: `since=${p3.nextSince}` })).json();
     assert.deepEqual(end, { items: [], nextSince: p3.nextSince, hasMore: false });

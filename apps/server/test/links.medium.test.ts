@@ -19,7 +19,7 @@ for (const dialect of DIALECTS) {
     const file = (owner: string) => insertFile(db, owner);
     async function album(owner: string, kind: 'album' | 'photo' = 'album') {
       const id = randomUUID();
-      await db.repos.albums.insert({ id, kind, ownerId: owner, currentEpoch: 3, metadata: randomBytes(20), metadataEpoch: 3, rotationNeeded: false, itemSeq: 0, createdAt: 5, updatedAt: 5 });
+      await db.repos.albums.insert({ id, kind, ownerId: owner, currentEpoch: 3, metadata: randomBytes(20), metadataEpoch: 3, rotationNeeded: false, itemSeq: 0, stateSeq: 0, createdAt: 5, updatedAt: 5 });
       return id;
     }
     const bytes = (n: number) => new Uint8Array(randomBytes(n));

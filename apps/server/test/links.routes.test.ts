@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { routePath } from '@obscura/protocol';
-import { addItems, album, blob, createAlbum, invitationOf, join, remainingIds, rotationFor, uploadToAlbum, userId } from './album-helpers.ts';
+import { addItems, album, blob, createAlbum, invitationOf, join, nextState, remainingIds, rotationFor, signedState, uploadToAlbum, userId } from './album-helpers.ts';
 import { call, fakeFile, makeTestApp, signup, uploadFile, type TestApp } from './helpers.ts';
 import { createLink, linkBody, proofPair, visit } from './link-helpers.ts';
 
@@ -290,12 +290,12 @@ describe('a single photo shared with people (album of kind photo)', () => {
   before(async () => { t = await makeTestApp(); });
   after(() => t.close());
 
-  test('holds exactly one photo; editors may edit its caption but not remove it or manage people; links go with the share', async () => {
+  test('holds exactly one photo; editors may not edit its caption (owner-signed), remove it or manage people; links go with the share', async () => {
     const owner = await signup(t.app);
     const editor = await signup(t.app);
     const stranger = await signup(t.app);
     const albumId = randomUUID();
-    const c = await call(t.app, 'createAlbum', { token: owner.token, body: { albumId, kind: 'photo', metadataB64: blob(40), sealedKeyB64: blob() } });
+    const c = await call(t.app, 'createAlbum', { token: owner.token, body: { albumId, kind: 'photo', metadataB64: blob(40), sealedKeyB64: blob(), state: signedState(1) } });
     assert.equal(c.statusCode, 200, c.body);
     assert.equal(c.json().kind, 'photo');
     const photo = await uploadToAlbum(t.app, owner.token, albumId, 1);
@@ -318,20 +318,21 @@ describe('a single photo shared with people (album of kind photo)', () => {
     assert.deepEqual(listed.map((a: { kind: string; myRole: string }) => [a.kind, a.myRole]), [['photo', 'editor']]);
 
     const meta = blob(40);
-    const edit = await call(t.app, 'updateAlbumMetadata', { token: editor.token, params: { albumId }, body: { epoch: 1, metadataB64: meta } });
-    assert.equal(edit.statusCode, 200, edit.body);
-    assert.equal((await album(t.app, owner.token, albumId)).metadataB64, meta);
+    const edit = await call(t.app, 'updateAlbumMetadata', { token: editor.token, params: { albumId }, body: { epoch: 1, metadataB64: meta, state: await nextState(t.app, owner.token, albumId) } });
+    assert.equal(edit.statusCode, 403);
+    assert.equal(edit.json().error.message, 'editors cannot edit the caption of this photo; only its owner can');
+    assert.notEqual((await album(t.app, owner.token, albumId)).metadataB64, meta);
     const rm = await call(t.app, 'removeAlbumItems', { token: editor.token, params: { albumId }, body: { fileIds: [photo.body.fileId] } });
     assert.equal(rm.statusCode, 403);
     assert.match(rm.json().error.message, /editors cannot remove the shared photo/);
-    const share = await call(t.app, 'shareAlbum', { token: editor.token, params: { albumId }, body: { invites: [{ userId: userId(stranger), role: 'viewer', sealedKeys: [{ epoch: 1, sealedB64: blob() }] }] } });
+    const share = await call(t.app, 'shareAlbum', { token: editor.token, params: { albumId }, body: { invites: [{ userId: userId(stranger), role: 'viewer', sealedKeys: [{ epoch: 1, sealedB64: blob() }] }], state: await nextState(t.app, owner.token, albumId) } });
     assert.equal(share.statusCode, 403);
     assert.equal((await call(t.app, 'createLink', { token: editor.token, body: linkBody({ kind: 'file', fileId: photo.body.fileId }).body })).statusCode, 404);
 
     // In an ordinary album editors still cannot rename.
     const plain = await createAlbum(t.app, owner);
     await join(t.app, owner, plain, editor, 'editor');
-    const rename = await call(t.app, 'updateAlbumMetadata', { token: editor.token, params: { albumId: plain }, body: { epoch: 1, metadataB64: blob(40) } });
+    const rename = await call(t.app, 'updateAlbumMetadata', { token: editor.token, params: { albumId: plain }, body: { epoch: 1, metadataB64: blob(40), state: await nextState(t.app, owner.token, plain) } });
     assert.equal(rename.statusCode, 403);
     assert.equal(rename.json().error.message, 'editors cannot rename the album or change its cover');
 

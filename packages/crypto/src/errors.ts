@@ -13,6 +13,8 @@ export type CryptoErrorCode =
   | 'manifest-mismatch'   // a block/thumbnail/metadata hash differs from the signed manifest
   | 'bad-password'        // password did not open the account bundle / link
   | 'bad-recovery-key'    // recovery key malformed or wrong
+  | 'stale-state'         // an album state older than one already seen (a rollback)
+  | 'chain-broken'        // an album state that does not follow the one already seen (forked, reordered, rewritten)
   | 'unsupported';        // the platform lacks a needed primitive
 
 export class CryptoError extends Error {

@@ -40,6 +40,11 @@ export {
   ALBUM_METADATA_VERSION, type AlbumMetadata, newAlbumKey, rotateAlbumKey, encryptAlbumMetadata, decryptAlbumMetadata, albumMetadataEpoch,
 } from './album.ts';
 export {
+  ALBUM_STATE_VERSION, ALBUM_STATE_MEMBERS_MAX, type AlbumState, type AlbumStateInput, type AlbumStateKind, type AlbumStateOrigin,
+  type RosterEntry, type RosterRole, encodeAlbumState, signAlbumState, verifyAlbumState, albumStateHash, checkAlbumStateSuccessor,
+  checkAlbumStateChain, albumEpochCommitment, albumMetadataHash, checkEpochKeyInState, checkMetadataInState, rosterKeys,
+} from './album-state.ts';
+export {
   SEAL_VERSION, type Sender, type Recipient, type OpeningRecipient, sealAlbumKey, openSealedAlbumKey, sealMessage, openMessage,
 } from './seal.ts';
 export {

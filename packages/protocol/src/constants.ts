@@ -55,6 +55,8 @@ export const SHARE_BATCH_MAX = 100;
 export const ALBUM_METADATA_CIPHERTEXT_MAX = 64 * KiB;
 /** An album epoch key sealed to one member's X25519 public key. */
 export const SEALED_KEY_MAX = 1 * KiB;
+/** An owner-signed album state (roster of up to 100 people plus one 32-byte commitment per epoch). */
+export const ALBUM_STATE_MAX = 256 * KiB;
 /** An invitation message sealed end-to-end to the invitee. */
 export const INVITE_MESSAGE_SEALED_MAX = 16 * KiB;
 /** Opt-in plaintext for the invitation email only (never stored). */

@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'conflict',
   'limit-reached',
   'rotation-required',
+  'setup-required',
   'quota-exceeded',
   'payload-too-large',
   'rate-limited',
@@ -28,6 +29,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   'limit-reached': 409,
   'rotation-required': 409,
+  /** The album has no owner-signed state yet: it waits for its owner's one-time setup. */
+  'setup-required': 409,
   'quota-exceeded': 413,
   'payload-too-large': 413,
   'rate-limited': 429,

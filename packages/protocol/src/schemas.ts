@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import {
-  ALBUM_METADATA_CIPHERTEXT_MAX, INVITE_EMAIL_ALBUM_NAME_MAX, INVITE_EMAIL_MESSAGE_MAX, INVITE_MESSAGE_SEALED_MAX, SEALED_KEY_MAX, SHARE_BATCH_MAX,
+  ALBUM_METADATA_CIPHERTEXT_MAX, ALBUM_STATE_MAX, INVITE_EMAIL_ALBUM_NAME_MAX, INVITE_EMAIL_MESSAGE_MAX, INVITE_MESSAGE_SEALED_MAX, SEALED_KEY_MAX, SHARE_BATCH_MAX,
   BATCH_MAX, BLOCK_CIPHERTEXT_MAX, CHANGES_LIMIT_MAX, ENVELOPE_MAX, MANIFEST_MAX, MAX_BLOCKS_PER_FILE,
   METADATA_CIPHERTEXT_MAX, OPAQUE_MESSAGE_MAX, OPAQUE_REGISTRATION_RECORD_BYTES, PUBLIC_KEY_BYTES, SIGNATURE_MAX, THUMBNAIL_CIPHERTEXT_MAX,
   WRAPPED_KEY_MAX, LINK_ACCESS_PROOF_BYTES, LINK_PASSWORD_PARAMS_MAX, LINKS_PER_ALBUM_MAX,
@@ -177,7 +177,8 @@ export const ThumbnailParams = Type.Object({
 });
 export const BlockStored = Type.Object({ index: Type.Integer(), size: Bytes });
 
-export const Uploader = Type.Object({ id: Uuid, displayName: Type.String(), ed25519PublicKeyB64: Type.String() });
+/** Who uploaded (signed) a file. `email` is given to account holders, never to public-link visitors. */
+export const Uploader = Type.Object({ id: Uuid, email: Type.Optional(Type.String()), displayName: Type.String(), ed25519PublicKeyB64: Type.String() });
 
 export const FileInfo = Type.Object({
   fileId: Uuid,
@@ -303,6 +304,23 @@ export const Epoch = Type.Integer({ minimum: 1 });
 export const AlbumMetadataB64 = B64(ALBUM_METADATA_CIPHERTEXT_MAX, { minBytes: 1, description: 'album metadata encrypted under an epoch key' });
 export const SealedKeyB64 = B64(SEALED_KEY_MAX, { minBytes: 1, description: 'album epoch key sealed to a member' });
 
+// [Note: album state is owner-signed] (defined in packages/crypto/src/album-state.ts)
+// Every change the owner makes to an album travels with a new owner-signed state whose `seq`
+// is the album's current state + 1; the server stores it with the change in one transaction
+// and refuses any other `seq` (409), so honest clients never fork the chain. The server
+// cannot read or check the signature; clients do.
+export const SignedAlbumStateInput = Type.Object({
+  seq: Type.Integer({ minimum: 1 }),
+  stateB64: B64(ALBUM_STATE_MAX, { minBytes: 1, description: 'the album state, signed by the owner' }),
+  signatureB64: B64(SIGNATURE_MAX, { minBytes: 1 }),
+});
+export type SignedAlbumStateInput = Static<typeof SignedAlbumStateInput>;
+export const SignedAlbumState = Type.Object({ seq: Type.Integer({ minimum: 1 }), stateB64: Type.String(), signatureB64: Type.String() });
+export type SignedAlbumState = Static<typeof SignedAlbumState>;
+export const AlbumStates = Type.Object({ states: Type.Array(SignedAlbumState) });
+export type AlbumStates = Static<typeof AlbumStates>;
+export const AlbumStatesQuery = Type.Object({ since: Type.Optional(Type.Integer({ minimum: 0 })) });
+
 /** One epoch key sealed to me (response). */
 export const SealedKey = Type.Object({ epoch: Epoch, sealedB64: Type.String(), sealedBy: UserRef });
 export type SealedKey = Static<typeof SealedKey>;
@@ -326,6 +344,8 @@ export const Rotation = Type.Object({
    * Links left out show the new epoch in `LinkInfo.missingEpochs` until `addLinkKeys` supplies it.
    */
   linkKeys: Type.Optional(Type.Array(Type.Object({ linkId: Uuid, wrappedB64: B64(WRAPPED_KEY_MAX, { minBytes: 1 }) }), { maxItems: LINKS_PER_ALBUM_MAX })),
+  /** The owner-signed state naming the new epoch, its key commitment, the new metadata and who remains. */
+  state: SignedAlbumStateInput,
 });
 export type Rotation = Static<typeof Rotation>;
 export const RotationBody = Type.Object({ rotation: Rotation });
@@ -349,6 +369,8 @@ export const CreateAlbumBody = Type.Object({
   metadataB64: AlbumMetadataB64,
   /** The epoch 1 key sealed by the owner to themself. */
   sealedKeyB64: SealedKeyB64,
+  /** The album's genesis: owner-signed state 1. */
+  state: SignedAlbumStateInput,
 });
 
 export const AlbumSummary = Type.Object({
@@ -365,6 +387,8 @@ export const AlbumSummary = Type.Object({
   linkCount: Type.Integer(),
   /** Someone left: the key must be rotated before photos are added. */
   rotationNeeded: Type.Boolean(),
+  /** The latest owner-signed state; null for an album made before signed states (it waits for its owner's one-time setup). */
+  state: Type.Union([SignedAlbumState, Type.Null()]),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -379,7 +403,7 @@ export type AlbumDetail = Static<typeof AlbumDetail>;
 export const AlbumList = Type.Object({ albums: Type.Array(AlbumSummary) });
 export type AlbumList = Static<typeof AlbumList>;
 
-export const UpdateAlbumMetadataBody = Type.Object({ epoch: Epoch, metadataB64: AlbumMetadataB64 });
+export const UpdateAlbumMetadataBody = Type.Object({ epoch: Epoch, metadataB64: AlbumMetadataB64, state: SignedAlbumStateInput });
 export const DeleteAlbumResult = Type.Object({ deletedFiles: Type.Integer() });
 
 export const AlbumItem = Type.Object({
@@ -449,8 +473,8 @@ export const ShareInvite = Type.Object({
   })),
 });
 export type ShareInvite = Static<typeof ShareInvite>;
-export const ShareAlbumBody = Type.Object({ invites: Type.Array(ShareInvite, { minItems: 1, maxItems: SHARE_BATCH_MAX }) });
-export const UpdateMemberBody = Type.Object({ role: MemberRole });
+export const ShareAlbumBody = Type.Object({ invites: Type.Array(ShareInvite, { minItems: 1, maxItems: SHARE_BATCH_MAX }), state: SignedAlbumStateInput });
+export const UpdateMemberBody = Type.Object({ role: MemberRole, state: SignedAlbumStateInput });
 
 export const Invitation = Type.Object({
   invitationId: Uuid,
@@ -458,6 +482,9 @@ export const Invitation = Type.Object({
   albumKind: AlbumKind,
   role: Role,
   invitedBy: UserRef,
+  /** The album's owner (the only one who may invite), and the album's latest owner-signed state. */
+  owner: UserRef,
+  state: Type.Union([SignedAlbumState, Type.Null()]),
   invitedAt: Timestamp,
   albumMetadataB64: Type.String(),
   metadataEpoch: Epoch,

@@ -1,16 +1,23 @@
 // Albums and sharing them with people, on the client: every album name, message and key is
-// encrypted here; the server sees only opaque blobs, ids, roles and counts.
+// encrypted here; the server sees only opaque blobs, ids, roles and counts. What the server
+// says about an album (its owner, members, current key, name) is believed only as far as the
+// owner signed it: see [Note: album state is owner-signed] and [Note: album state pins].
 import {
-  newAlbumKey, rotateAlbumKey, encryptAlbumMetadata, decryptAlbumMetadata, sealAlbumKey, openSealedAlbumKey,
+  newAlbumKey, rotateAlbumKey, encryptAlbumMetadata, decryptAlbumMetadata, albumMetadataEpoch, sealAlbumKey, openSealedAlbumKey,
   sealMessage, openMessage, wrapFileKeyForAlbum, unwrapFileKeyForAlbum, wrapFileKeyForLibrary, wrapAlbumKeyForLink, unwrapLinkForOwner,
   verifyManifest, checkBlob, decryptMetadata, fromBase64, toBase64, utf8Encode, utf8Decode, CryptoError,
-  type AlbumEpochKey, type AlbumMetadata, type FileMetadata, type Manifest, type FileKey,
+  signAlbumState, verifyAlbumState, albumEpochCommitment, albumMetadataHash, checkMetadataInState, rosterKeys, fingerprint,
+  type AlbumEpochKey, type AlbumMetadata, type AlbumState, type AlbumStateInput, type FileMetadata, type Manifest, type FileKey,
+  type RosterEntry, type RosterRole,
 } from '@obscura/crypto';
-import type { AlbumDetail, AlbumItem, AlbumMember, AlbumSummary, Role, MemberRole, SealedKey, UserRef } from '@obscura/protocol';
+import type {
+  AlbumDetail, AlbumItem, AlbumMember, AlbumSummary, Role, MemberRole, SealedKey, SignedAlbumStateInput, UserRef,
+} from '@obscura/protocol';
+import { AlbumStatePins, AlbumTrust, AlbumTrustError } from './album-trust.ts';
 import { IntegrityError, UsageError, verifying } from './errors.ts';
 import { fingerprintOf } from './keys.ts';
 import { mapConcurrent } from './concurrency.ts';
-import type { Library, PhotoKeys, UploadOptions, UploadResult } from './library.ts';
+import type { DuplicateWarning, Library, PhotoKeys, UploadOptions, UploadResult } from './library.ts';
 import type { RandomAccessSource } from './media/index.ts';
 
 export interface AlbumView {
@@ -29,15 +36,29 @@ export interface AlbumView {
   /** Owned by me and shared with someone (members or links). */
   readonly sharedByMe: boolean;
   readonly rotationNeeded: boolean;
+  /**
+   * 'verified': the album's state is signed by its owner and follows what this client saw
+   * before. 'awaiting-owner-setup': made before signed states; readable, but nothing can be
+   * added or shared until its owner's one-time setup signs it.
+   */
+  readonly trust: 'verified' | 'awaiting-owner-setup' | 'refused';
   readonly problem?: string;
+}
+
+/** A person as the signed data names them: name, email and key fingerprint (or the first bytes of their signing key). */
+export interface VerifiedPerson {
+  readonly id: string;
+  readonly displayName: string;
+  /** Absent only for public-link visitors, who are not told uploaders' emails. */
+  readonly email?: string;
 }
 
 export interface AlbumPhoto extends PhotoKeys {
   readonly albumId: string;
   readonly epoch: number;
   readonly metadata: FileMetadata;
-  /** The uploader whose signature verified. */
-  readonly uploader: { readonly id: string; readonly displayName: string; readonly verified: true };
+  /** The uploader whose signature verified, with the email pinned for that key. */
+  readonly uploader: VerifiedPerson & { readonly verified: true };
   readonly addedBy: { readonly id: string; readonly displayName: string };
   readonly addedAt: string;
 }
@@ -45,7 +66,7 @@ export interface AlbumPhoto extends PhotoKeys {
 export interface BrokenAlbumPhoto {
   readonly fileId: string;
   readonly albumId: string;
-  readonly uploader: { readonly id: string; readonly displayName: string; readonly verified: false };
+  readonly uploader: { readonly id: string; readonly displayName: string; readonly email?: string; readonly verified: false };
   readonly problem: string;
 }
 
@@ -56,7 +77,13 @@ export interface MemberView {
   readonly displayName: string;
   readonly role: Role;
   readonly status: AlbumMember['status'];
+  /** From the owner-signed roster when the person is in it, else from the server. */
   readonly fingerprint: string;
+  /**
+   * Whether the owner-signed roster lists this person with this role. A live member the
+   * roster does not list was added by someone other than the owner: never sealed to.
+   */
+  readonly inRoster: boolean;
 }
 
 export interface InvitationView {
@@ -79,15 +106,50 @@ export interface ShareOptions {
   readonly includeNameInEmail?: boolean;
 }
 
+/** Things the album code did on its own that the person should be told about. */
+export type AlbumNotice =
+  | { readonly kind: 'key-renewed'; readonly albumId: string; readonly epoch: number; readonly dropped: readonly { email: string; status: string }[] };
+
+export interface AlbumsOptions {
+  /** The latest verified state of each album (persist `statePins.toJSON()`). */
+  readonly statePins?: AlbumStatePins;
+  readonly onNotice?: (n: AlbumNotice) => void;
+}
+
 const inviteTopic = (albumId: string) => `obscura/invitation/${albumId}`;
 /** Items verified at once when listing an album. */
 const VERIFY_CONCURRENCY = 32;
+const LIVE = new Set<AlbumMember['status']>(['active', 'pending']);
+
+/** An album as fetched and verified: its state (absent while it awaits its owner's setup), keys and current key. */
+interface Opened {
+  readonly detail: AlbumDetail;
+  readonly state?: AlbumState;
+  readonly keys: Map<number, AlbumEpochKey>;
+  readonly current: AlbumEpochKey;
+}
+type Signed = Opened & { readonly state: AlbumState };
+
+/** The server's words for the same refusal (the CLI and the web app show one sentence). */
+const notMetadataEditor = (role: Role) => `${role}s cannot rename the album or change its cover`;
+
+const isRefusal = (e: unknown): e is Error =>
+  e instanceof IntegrityError || e instanceof AlbumTrustError || (e instanceof Error && e.name === 'KeyChangedError');
 
 export class Albums {
-  /** Opened epoch keys by album id, then epoch. */
+  /** Opened (and, for signed albums, commitment-checked) epoch keys by album id, then epoch. */
   private readonly keyCache = new Map<string, Map<number, AlbumEpochKey>>();
+  readonly trust: AlbumTrust;
+  private readonly onNotice?: (n: AlbumNotice) => void;
 
-  constructor(readonly library: Library) {}
+  constructor(readonly library: Library, opts: AlbumsOptions = {}) {
+    this.trust = new AlbumTrust(library.session, library.pins, opts.statePins ?? new AlbumStatePins());
+    if (opts.onNotice) this.onNotice = opts.onNotice;
+  }
+
+  get statePins(): AlbumStatePins {
+    return this.trust.statePins;
+  }
 
   private get session() {
     return this.library.session;
@@ -96,44 +158,94 @@ export class Albums {
     return this.library.session.api;
   }
 
-  // ------------------------------------------------------------ keys
+  // ------------------------------------------------------------ keys and state
 
-  private async openKeys(albumId: string, sealed: readonly SealedKey[]): Promise<Map<number, AlbumEpochKey>> {
+  /**
+   * Opens the sealed epoch keys. With a verified state, each key must be the one the owner
+   * committed to (whoever sealed it); `sealer` additionally demands who sealed it.
+   */
+  private async openKeys(albumId: string, sealed: readonly SealedKey[], state?: AlbumState, sealer?: UserRef): Promise<Map<number, AlbumEpochKey>> {
     const cache = this.keyCache.get(albumId) ?? new Map<number, AlbumEpochKey>();
-    this.keyCache.set(albumId, cache);
     for (const s of sealed) {
-      if (cache.has(s.epoch)) continue;
-      const senderPublicKey = this.library.pins.signingKeyOf(this.session, s.sealedBy);
-      const key = await verifying(`album ${albumId}`, () => openSealedAlbumKey({
-        recipient: { userId: this.session.user.id, boxKeys: this.session.bundle.boxKeys },
-        senderPublicKey, senderId: s.sealedBy.id, sealed: fromBase64(s.sealedB64), expect: { albumId, epoch: s.epoch },
-      }));
+      if (sealer && s.sealedBy.id !== sealer.id) {
+        throw new AlbumTrustError(albumId, 'owner', `its key of epoch ${s.epoch} was sealed by ${s.sealedBy.email}, not by the album's owner ${sealer.email}`);
+      }
+      let key = cache.get(s.epoch);
+      if (!key) {
+        const senderPublicKey = this.library.pins.signingKeyOf(this.session, s.sealedBy);
+        key = await verifying(`album ${albumId}`, () => openSealedAlbumKey({
+          recipient: { userId: this.session.user.id, boxKeys: this.session.bundle.boxKeys },
+          senderPublicKey, senderId: s.sealedBy.id, sealed: fromBase64(s.sealedB64), expect: { albumId, epoch: s.epoch },
+        }));
+      }
+      if (state) await this.trust.checkKey(state, key);
       cache.set(s.epoch, key);
     }
+    this.keyCache.set(albumId, cache);
     return cache;
   }
 
-  private async detail(albumId: string): Promise<{ detail: AlbumDetail; keys: Map<number, AlbumEpochKey>; current: AlbumEpochKey }> {
-    const detail = await this.api.call('getAlbum', { params: { albumId } });
-    const keys = await this.openKeys(albumId, detail.myKeys);
-    const current = keys.get(detail.currentEpoch);
-    if (!current) throw new IntegrityError(`album ${albumId}`, `no key for the current epoch ${detail.currentEpoch} was sealed to me`);
-    return { detail, keys, current };
+  /** Verifies the album's state (when it has one) and opens its keys. */
+  private async open(albumId: string, detail?: AlbumDetail): Promise<Opened> {
+    const d = detail ?? (await this.api.call('getAlbum', { params: { albumId } }));
+    let state: AlbumState | undefined;
+    try {
+      state = await this.trust.verify(albumId, d.owner, d.state);
+    } catch (e) {
+      // [Note: reading an unsigned album] an album from before signed states stays readable
+      // (every photo is still checked against its uploader's signature), never writable.
+      if (!(e instanceof AlbumTrustError && e.check === 'unsigned')) throw e;
+    }
+    // The server keeps its current epoch with each signed state in one transaction: any
+    // difference is the server's doing (an epoch rolled back, or one its owner never signed).
+    if (state && d.currentEpoch !== state.epoch) {
+      throw new AlbumTrustError(albumId, d.currentEpoch < state.epoch ? 'rollback' : 'key', d.currentEpoch < state.epoch
+        ? `the server names epoch ${d.currentEpoch} as current, but its owner moved it to epoch ${state.epoch} (a rolled-back key)`
+        : `the server names epoch ${d.currentEpoch} as current, but its owner signed epoch ${state.epoch} only (a key its owner never made)`);
+    }
+    const keys = await this.openKeys(albumId, d.myKeys, state);
+    const epoch = state ? state.epoch : d.currentEpoch;
+    const current = keys.get(epoch);
+    if (!current) throw new AlbumTrustError(albumId, 'key', `no key for its current epoch ${epoch} was sealed to me`);
+    return { detail: d, ...(state ? { state } : {}), keys, current };
+  }
+
+  /** Opened with a verified state: needed for anything that adds, shares or changes. */
+  private async signed(albumId: string): Promise<Signed> {
+    const o = await this.open(albumId);
+    if (!o.state) await this.trust.verify(albumId, o.detail.owner, o.detail.state); // throws the 'unsigned' refusal
+    return o as Signed;
+  }
+
+  /** Opened, signed, and owned by me; `what` completes "only the album's owner can …" (or a sentence of its own for my role). */
+  private async owned(albumId: string, what: string | ((role: Role) => string)): Promise<Signed> {
+    const o = await this.signed(albumId);
+    if (o.state.ownerId !== this.session.user.id) {
+      throw new UsageError(typeof what === 'string' ? `only the album's owner can ${what}` : what(o.detail.myRole));
+    }
+    return o;
   }
 
   /** Every epoch key of the album I hold, and the current one. */
   async epochKeys(albumId: string): Promise<{ current: AlbumEpochKey; keys: ReadonlyMap<number, AlbumEpochKey> }> {
-    const { keys, current } = await this.detail(albumId);
+    const { keys, current } = await this.open(albumId);
     return { current, keys };
   }
 
-  private async metadataOf(summary: AlbumSummary, keys: Map<number, AlbumEpochKey>): Promise<AlbumMetadata> {
-    const key = keys.get(summary.metadataEpoch);
-    if (!key) throw new IntegrityError(`album ${summary.albumId}`, `no key for epoch ${summary.metadataEpoch} of its name`);
-    return verifying(`album ${summary.albumId}`, () => decryptAlbumMetadata(key, fromBase64(summary.metadataB64)));
+  private async metadataOf(albumId: string, blobB64: string, keys: Map<number, AlbumEpochKey>, state?: AlbumState): Promise<AlbumMetadata> {
+    const blob = fromBase64(blobB64);
+    if (state) await checkMetadataInState(state, blob).catch((e: unknown) => {
+      throw new AlbumTrustError(albumId, 'metadata', e instanceof Error ? e.message : String(e), { cause: e });
+    });
+    return verifying(`album ${albumId}`, async () => {
+      const epoch = albumMetadataEpoch(blob);
+      const key = keys.get(epoch);
+      if (!key) throw new CryptoError('wrong-context', `no key for epoch ${epoch} of its name`);
+      return decryptAlbumMetadata(key, blob);
+    });
   }
 
-  private view(summary: AlbumSummary, meta: AlbumMetadata | undefined, problem?: string): AlbumView {
+  private view(summary: AlbumSummary, meta: AlbumMetadata | undefined, state: AlbumState | undefined, problem?: string): AlbumView {
     return {
       albumId: summary.albumId,
       kind: summary.kind,
@@ -144,8 +256,28 @@ export class Albums {
       myRole: summary.myRole, itemCount: summary.itemCount, memberCount: summary.memberCount, linkCount: summary.linkCount,
       sharedByMe: summary.myRole === 'owner' && summary.memberCount + summary.linkCount > 0,
       rotationNeeded: summary.rotationNeeded,
+      trust: state ? 'verified' : problem ? 'refused' : 'awaiting-owner-setup',
       ...(problem ? { problem } : {}),
     };
+  }
+
+  // ------------------------------------------------------------ signing states
+
+  /** Signs the state that follows `prev` with `change` applied. */
+  private nextState(prev: AlbumState, change: Partial<Pick<AlbumStateInput, 'epoch' | 'epochCommitments' | 'metadataHash' | 'members'>>) {
+    return this.sign({
+      albumId: prev.albumId, ownerId: prev.ownerId, ownerSigningKey: prev.ownerSigningKey, kind: prev.kind, origin: prev.origin,
+      createdAt: prev.createdAt, seq: prev.seq + 1, prevHash: prev.hash, epoch: prev.epoch, epochCommitments: prev.epochCommitments,
+      metadataHash: prev.metadataHash, members: prev.members, ...change,
+    });
+  }
+
+  /** Signs a state as its owner: the wire form, and the verified form to remember once the server stored it. */
+  private async sign(input: AlbumStateInput): Promise<{ wire: SignedAlbumStateInput; state: AlbumState }> {
+    const me = this.session;
+    const { state, signature } = await signAlbumState(me.bundle.signingKeys, input);
+    const verified = await verifyAlbumState(state, signature, me.bundle.signingKeys.publicKey, { albumId: input.albumId, ownerId: me.user.id });
+    return { wire: { seq: input.seq, stateB64: toBase64(state), signatureB64: toBase64(signature) }, state: verified };
   }
 
   // ------------------------------------------------------------ albums
@@ -159,11 +291,18 @@ export class Albums {
       sender: { userId: me.user.id, signingKeys: me.bundle.signingKeys },
       recipient: { userId: me.user.id, x25519PublicKey: me.bundle.boxKeys.publicKey }, albumKey: key,
     });
-    const detail = await this.api.call('createAlbum', {
-      body: { albumId, metadataB64: toBase64(await encryptAlbumMetadata(key, { name })), sealedKeyB64: toBase64(sealed), ...(opts.kind ? { kind: opts.kind } : {}) },
+    const metadata = await encryptAlbumMetadata(key, { name });
+    const genesis = await this.sign({
+      albumId, ownerId: me.user.id, ownerSigningKey: me.bundle.signingKeys.publicKey, kind: opts.kind ?? 'album', origin: 'created',
+      createdAt: Date.now(), seq: 1, epoch: 1, epochCommitments: [await albumEpochCommitment(key)],
+      metadataHash: await albumMetadataHash(metadata), members: [],
     });
+    const detail = await this.api.call('createAlbum', {
+      body: { albumId, metadataB64: toBase64(metadata), sealedKeyB64: toBase64(sealed), state: genesis.wire, ...(opts.kind ? { kind: opts.kind } : {}) },
+    });
+    this.trust.remember(genesis.state);
     this.keyCache.set(albumId, new Map([[1, key]]));
-    return this.view(detail, { name });
+    return this.view(detail, { name }, genesis.state);
   }
 
   /** My albums (owned, and shared with me and accepted), names decrypted. */
@@ -172,13 +311,19 @@ export class Albums {
     const out: AlbumView[] = [];
     for (const a of albums) {
       try {
-        const keys = this.keyCache.get(a.albumId)?.has(a.metadataEpoch)
-          ? this.keyCache.get(a.albumId)!
-          : (await this.detail(a.albumId)).keys;
-        out.push(this.view(a, await this.metadataOf(a, keys)));
+        let state: AlbumState | undefined;
+        try {
+          state = await this.trust.verify(a.albumId, a.owner, a.state);
+        } catch (e) {
+          if (!(e instanceof AlbumTrustError && e.check === 'unsigned')) throw e;
+        }
+        const cached = this.keyCache.get(a.albumId);
+        const keys = cached?.has(a.metadataEpoch) && cached.has(state?.epoch ?? a.currentEpoch) ? cached : (await this.open(a.albumId)).keys;
+        if (state) for (const k of keys.values()) await this.trust.checkKey(state, k);
+        out.push(this.view(a, await this.metadataOf(a.albumId, a.metadataB64, keys, state), state));
       } catch (e) {
-        if (!(e instanceof IntegrityError) && !(e instanceof Error && e.name === 'KeyChangedError')) throw e;
-        out.push(this.view(a, undefined, e.message));
+        if (!isRefusal(e)) throw e;
+        out.push(this.view(a, undefined, undefined, e.message));
       }
     }
     return out;
@@ -195,31 +340,34 @@ export class Albums {
   }
 
   async get(albumId: string): Promise<AlbumView> {
-    const { detail, keys } = await this.detail(albumId);
-    return this.view(detail, await this.metadataOf(detail, keys));
+    const { detail, keys, state } = await this.open(albumId);
+    return this.view(detail, await this.metadataOf(albumId, detail.metadataB64, keys, state), state);
   }
 
-  private async updateMetadata(albumId: string, change: (m: AlbumMetadata) => AlbumMetadata): Promise<AlbumView> {
-    const { detail, keys, current } = await this.detail(albumId);
-    const meta = change(await this.metadataOf(detail, keys));
+  private async updateMetadata(albumId: string, what: string | ((role: Role) => string), change: (m: AlbumMetadata) => AlbumMetadata): Promise<AlbumView> {
+    const { detail, keys, current, state } = await this.owned(albumId, what);
+    const meta = change(await this.metadataOf(albumId, detail.metadataB64, keys, state));
+    const blob = await encryptAlbumMetadata(current, meta);
+    const next = await this.nextState(state, { metadataHash: await albumMetadataHash(blob) });
     const updated = await this.api.call('updateAlbumMetadata', {
-      params: { albumId }, body: { epoch: current.epoch, metadataB64: toBase64(await encryptAlbumMetadata(current, meta)) },
+      params: { albumId }, body: { epoch: current.epoch, metadataB64: toBase64(blob), state: next.wire },
     });
-    return this.view(updated, meta);
+    this.trust.remember(next.state);
+    return this.view(updated, meta, next.state);
   }
 
   rename(albumId: string, name: string): Promise<AlbumView> {
     if (!name.trim()) throw new UsageError('an album needs a name');
-    return this.updateMetadata(albumId, (m) => ({ ...m, name }));
+    return this.updateMetadata(albumId, notMetadataEditor, (m) => ({ ...m, name }));
   }
 
   setCover(albumId: string, fileId: string): Promise<AlbumView> {
-    return this.updateMetadata(albumId, (m) => ({ ...m, coverFileId: fileId }));
+    return this.updateMetadata(albumId, notMetadataEditor, (m) => ({ ...m, coverFileId: fileId }));
   }
 
-  /** The caption of a shared photo (owner and editors may change it). */
+  /** The caption of a shared photo (its owner only: the caption is part of the owner-signed state). */
   setCaption(albumId: string, caption: string): Promise<AlbumView> {
-    return this.updateMetadata(albumId, (m) => ({ ...m, description: caption }));
+    return this.updateMetadata(albumId, (role) => `${role}s cannot edit the caption of this photo; only its owner can`, (m) => ({ ...m, description: caption }));
   }
 
   /**
@@ -237,15 +385,31 @@ export class Albums {
   }
 
   async delete(albumId: string): Promise<number> {
-    return (await this.api.call('deleteAlbum', { params: { albumId } })).deletedFiles;
+    const { deletedFiles } = await this.api.call('deleteAlbum', { params: { albumId } });
+    this.trust.forget(albumId);
+    this.keyCache.delete(albumId);
+    return deletedFiles;
   }
 
   // ------------------------------------------------------------ photos
 
-  /** Makes sure the album key is fresh (someone left) before anything is added under it. */
+  /**
+   * The key to add photos under: the latest epoch the owner signed, never an epoch the
+   * server names. After someone left, the owner's client renews the key first (telling the
+   * person who was dropped); anyone else must wait for the owner.
+   */
   private async currentForAdding(albumId: string): Promise<AlbumEpochKey> {
-    const { detail, current } = await this.detail(albumId);
-    if (!detail.rotationNeeded) return current;
+    const o = await this.signed(albumId);
+    const me = this.session.user.id;
+    const role = o.state.ownerId === me ? 'owner' : o.state.members.find((m) => m.userId === me)?.role;
+    if (role !== 'owner' && role !== 'editor') {
+      throw new UsageError(role === 'viewer' ? 'viewers cannot add photos to this album; ask its owner for editor access'
+        : "the album's owner has not (yet) signed you in as a member; nothing was added");
+    }
+    if (!o.detail.rotationNeeded) return o.current;
+    if (role !== 'owner') {
+      throw new UsageError("someone left this album: its owner's app must renew the album key before photos can be added (it does so the next time the owner uses the album)");
+    }
     return (await this.rotate(albumId)).current;
   }
 
@@ -273,13 +437,18 @@ export class Albums {
    */
   async upload(albumId: string, source: RandomAccessSource, opts: Omit<UploadOptions, 'album'>): Promise<UploadResult> {
     const digest = opts.digest ?? (await this.library.digestOf(source));
-    const mine = (await this.library.lookup([digest.contentHash])).get(digest.contentHash);
-    if (mine?.status === 'complete') {
-      await this.addPhotos(albumId, [mine.fileId]);
-      return { status: 'duplicate', fileId: mine.fileId, name: source.name, contentHash: digest.contentHash };
+    const warnings: DuplicateWarning[] = [];
+    // [Note: verify duplicates] only a photo whose signed metadata holds this content is added
+    const mine = await this.library.findVerifiedDuplicate({ ...digest, name: source.name }, {
+      onWarning: (w) => { warnings.push(w); opts.onWarning?.(w); },
+    });
+    if (mine !== undefined) {
+      await this.addPhotos(albumId, [mine]);
+      return { status: 'duplicate', fileId: mine, name: source.name, contentHash: digest.contentHash };
     }
     const key = await this.currentForAdding(albumId);
-    return this.library.upload(source, { ...opts, digest, album: key });
+    const r = await this.library.upload(source, { ...opts, digest, album: key });
+    return r.status !== 'skipped' && warnings.length > 0 ? { ...r, warnings } : r;
   }
 
   async removePhotos(albumId: string, fileIds: readonly string[]): Promise<number> {
@@ -292,7 +461,7 @@ export class Albums {
    * are returned apart, with the reason, never shown as someone's photo.
    */
   async photos(albumId: string): Promise<{ photos: AlbumPhoto[]; refused: BrokenAlbumPhoto[] }> {
-    const { keys } = await this.detail(albumId);
+    const { keys } = await this.open(albumId);
     const items = new Map<string, AlbumItem>();
     let since = 0;
     for (;;) {
@@ -310,8 +479,9 @@ export class Albums {
       try {
         return await this.openItem(albumId, it, keys);
       } catch (e) {
-        if (!(e instanceof IntegrityError) && !(e instanceof Error && e.name === 'KeyChangedError')) throw e;
-        return { fileId: it.fileId, albumId, uploader: { id: it.uploader.id, displayName: it.uploader.displayName, verified: false as const }, problem: e.message };
+        if (!isRefusal(e)) throw e;
+        const u = it.uploader;
+        return { fileId: it.fileId, albumId, uploader: { id: u.id, displayName: u.displayName, ...(u.email ? { email: u.email } : {}), verified: false as const }, problem: e.message };
       }
     });
     for (const o of opened) {
@@ -327,15 +497,18 @@ export class Albums {
     return verifying(fileId, async () => {
       const key = keys.get(it.epoch);
       if (!key) throw new CryptoError('wrong-context', `no key of album ${albumId} for epoch ${it.epoch}`);
+      // [Note: uploader shown authentically] the name comes with the email pinned for the key
+      // that signed the manifest, so two people who call themselves "Alice" are told apart.
       const signer = this.library.pins.signingKeyOf(this.session, it.uploader);
       const manifest: Manifest = await verifyManifest(fromBase64(it.manifestB64), fromBase64(it.signatureB64), signer, { fileId, uploaderId: it.uploader.id });
       const fileKey: FileKey = await unwrapFileKeyForAlbum(key, fromBase64(it.wrappedKeyB64), { fileId });
       const metadataCt = fromBase64(it.metadataB64);
       await checkBlob(manifest, 'metadata', metadataCt);
       const metadata = await decryptMetadata(fileKey, fileId, metadataCt);
+      const u = it.uploader;
       return {
         fileId, albumId, epoch: it.epoch, manifest, fileKey, metadata,
-        uploader: { id: it.uploader.id, displayName: it.uploader.displayName, verified: true },
+        uploader: { id: u.id, displayName: u.displayName, ...(u.email ? { email: u.email } : {}), verified: true },
         addedBy: { id: it.addedBy.id, displayName: it.addedBy.displayName }, addedAt: it.addedAt,
       };
     });
@@ -343,34 +516,61 @@ export class Albums {
 
   // ------------------------------------------------------------ people
 
+  /**
+   * Who is in the album, as the server lists them, each checked against the owner-signed
+   * roster (`inRoster`); fingerprints come from the roster's keys when the person is in it.
+   */
   async members(albumId: string): Promise<MemberView[]> {
-    const { members } = await this.api.call('listMembers', { params: { albumId } });
-    return Promise.all(members.map(async (m) => ({
-      invitationId: m.invitationId, userId: m.user.id, email: m.user.email, displayName: m.user.displayName,
-      role: m.role, status: m.status, fingerprint: await fingerprintOf(m.user),
-    })));
+    const [{ members }, o] = await Promise.all([this.api.call('listMembers', { params: { albumId } }), this.open(albumId)]);
+    const roster = new Map((o.state?.members ?? []).map((m) => [m.userId, m]));
+    return Promise.all(members.map(async (m) => {
+      const r = roster.get(m.user.id);
+      const isOwner = m.role === 'owner' && m.user.id === o.detail.owner.id;
+      return {
+        invitationId: m.invitationId, userId: m.user.id, email: m.user.email, displayName: m.user.displayName,
+        role: m.role, status: m.status,
+        fingerprint: r ? await fingerprint(rosterKeys(r)) : await fingerprintOf(m.user),
+        inRoster: isOwner || (r !== undefined && r.role === m.role),
+      };
+    }));
   }
 
   /**
    * Shares the album with registered people by email. Every epoch key is sealed to each
-   * invitee (so they see older photos too) and signed by me; their keys are pinned.
+   * invitee (so they see older photos too) and signed by me; their keys are pinned and go
+   * into the owner-signed roster with their role.
    */
   async share(albumId: string, emails: readonly string[], opts: ShareOptions): Promise<MemberView[]> {
     if (emails.length === 0) throw new UsageError('name at least one email address to share with');
-    const { detail, keys } = await this.detail(albumId);
+    let o = await this.owned(albumId, 'share it');
+    if (o.detail.rotationNeeded) {
+      await this.rotate(albumId);
+      o = await this.owned(albumId, 'share it');
+    }
+    const { detail, keys, state } = o;
     const { users } = await this.api.call('usersLookup', { body: { emails: [...emails] } });
+    // The answer must name exactly the people asked for: a server answering bob@ with an
+    // account under another (unpinned) email would slip past the email pins.
+    const asked = [...new Set(emails.map((e) => e.trim().toLowerCase()))].sort();
+    const got = users.map((u) => u.email.trim().toLowerCase()).sort();
+    if (asked.length !== got.length || asked.some((e, i) => e !== got[i])) {
+      throw new AlbumTrustError(albumId, 'roster', `the server answered a lookup of ${asked.join(', ')} with ${got.join(', ') || 'nobody'}; nothing was shared`);
+    }
     const me = this.session;
     const sender = { userId: me.user.id, signingKeys: me.bundle.signingKeys };
-    const meta = await this.metadataOf(detail, keys);
+    const meta = await this.metadataOf(albumId, detail.metadataB64, keys, state);
+    const inRoster = new Set(state.members.map((m) => m.userId));
     const invites = [];
+    const added: RosterEntry[] = [];
     for (const u of users) {
       if (u.id === me.user.id) throw new UsageError(`${u.email} is you; albums you own are already yours`);
+      if (inRoster.has(u.id)) throw new UsageError(`${u.email} is already in this album (or invited); nothing was shared`);
       const pk = this.library.pins.publicKeysOf(me, u);
       const recipient = { userId: u.id, x25519PublicKey: pk.x25519 };
       const sealedKeys = [];
-      for (let epoch = 1; epoch <= detail.currentEpoch; epoch++) {
+      for (let epoch = 1; epoch <= state.epoch; epoch++) {
         const k = keys.get(epoch);
-        if (!k) throw new IntegrityError(`album ${albumId}`, `I hold no key for epoch ${epoch}, so I cannot share older photos`);
+        if (!k) throw new AlbumTrustError(albumId, 'key', `I hold no key for epoch ${epoch}, so I cannot share older photos`);
         sealedKeys.push({ epoch, sealedB64: toBase64(await sealAlbumKey({ sender, recipient, albumKey: k })) });
       }
       const messageSealedB64 = opts.message
@@ -381,48 +581,65 @@ export class Albums {
         ...(messageSealedB64 ? { messageSealedB64 } : {}),
         ...(opts.includeNameInEmail ? { email: { albumName: meta.name, ...(opts.message ? { message: opts.message } : {}) } } : {}),
       });
+      added.push({ userId: u.id, email: u.email.toLowerCase(), role: opts.role, ed25519PublicKey: pk.ed25519, x25519PublicKey: pk.x25519 });
     }
-    await this.api.call('shareAlbum', { params: { albumId }, body: { invites } });
+    const next = await this.nextState(state, { members: [...state.members, ...added] });
+    await this.api.call('shareAlbum', { params: { albumId }, body: { invites, state: next.wire } });
+    this.trust.remember(next.state);
     return this.members(albumId);
   }
 
   /** The album's member list, and the (non-owner) member with this email. */
   private async memberByEmail(albumId: string, email: string): Promise<{ member: AlbumMember; members: AlbumMember[] }> {
     const { members } = await this.api.call('listMembers', { params: { albumId } });
-    const member = members.find((x) => x.user.email.toLowerCase() === email.toLowerCase() && x.role !== 'owner');
+    const member = members.find((x) => x.user.email.toLowerCase() === email.toLowerCase() && x.role !== 'owner' && LIVE.has(x.status))
+      ?? members.find((x) => x.user.email.toLowerCase() === email.toLowerCase() && x.role !== 'owner');
     if (!member) throw new UsageError(`${email} is not a member of this album`);
     return { member, members };
   }
 
   async setRole(albumId: string, email: string, role: MemberRole): Promise<void> {
+    const { state } = await this.owned(albumId, "change what people may do");
     const { member } = await this.memberByEmail(albumId, email);
-    await this.api.call('updateMember', { params: { albumId, userId: member.user.id }, body: { role } });
+    if (!state.members.some((m) => m.userId === member.user.id)) {
+      throw new AlbumTrustError(albumId, 'roster', `${email} is not in the album's signed roster; remove them instead`);
+    }
+    const next = await this.nextState(state, { members: state.members.map((m) => (m.userId === member.user.id ? { ...m, role: role as RosterRole } : m)) });
+    await this.api.call('updateMember', { params: { albumId, userId: member.user.id }, body: { role, state: next.wire } });
+    this.trust.remember(next.state);
   }
 
   /**
-   * A new epoch key sealed to `keep` (user refs incl. me), and the metadata re-encrypted.
+   * A new epoch key sealed to me and to `keep` (roster entries: their signed keys, never keys
+   * the server names now), the metadata re-encrypted, and the signed state that says so.
    * [Note: why album keys rotate] someone removed keeps every key they ever held; only a
    * new key they never see keeps photos added afterwards out of their reach.
    */
-  private async rotation(albumId: string, keep: readonly UserRef[]) {
-    const { detail, keys, current } = await this.detail(albumId);
-    const meta = await this.metadataOf(detail, keys);
-    const next = rotateAlbumKey(current);
+  private async rotation(o: Signed, keep: readonly RosterEntry[]) {
+    const { albumId } = o.state;
+    const meta = await this.metadataOf(albumId, o.detail.metadataB64, o.keys, o.state);
+    const next = rotateAlbumKey(o.current);
     const me = this.session;
     const sender = { userId: me.user.id, signingKeys: me.bundle.signingKeys };
-    const sealedKeys = [];
-    for (const u of keep) {
-      const pk = this.library.pins.publicKeysOf(me, u);
-      sealedKeys.push({ userId: u.id, sealedB64: toBase64(await sealAlbumKey({ sender, recipient: { userId: u.id, x25519PublicKey: pk.x25519 }, albumKey: next })) });
+    const sealedKeys = [{ userId: me.user.id, sealedB64: toBase64(await sealAlbumKey({ sender, recipient: { userId: me.user.id, x25519PublicKey: me.bundle.boxKeys.publicKey }, albumKey: next })) }];
+    for (const m of keep) {
+      sealedKeys.push({ userId: m.userId, sealedB64: toBase64(await sealAlbumKey({ sender, recipient: { userId: m.userId, x25519PublicKey: rosterKeys(m).x25519 }, albumKey: next })) });
     }
+    const metadata = await encryptAlbumMetadata(next, meta);
+    const signed = await this.nextState(o.state, {
+      epoch: next.epoch, epochCommitments: [...o.state.epochCommitments, await albumEpochCommitment(next)],
+      metadataHash: await albumMetadataHash(metadata), members: keep,
+    });
     const linkKeys = await this.linkKeysFor(albumId, next);
-    return { next, rotation: { epoch: next.epoch, metadataB64: toBase64(await encryptAlbumMetadata(next, meta)), sealedKeys, ...(linkKeys.length ? { linkKeys } : {}) } };
+    return {
+      next, state: signed.state,
+      rotation: { epoch: next.epoch, metadataB64: toBase64(metadata), sealedKeys, state: signed.wire, ...(linkKeys.length ? { linkKeys } : {}) },
+    };
   }
 
   /**
    * The new epoch key wrapped for each public link of the album I own, sent with the
-   * rotation so link visitors keep seeing new photos. (Links are listed only to their owner;
-   * after an editor's rotation the owner's app adds the key later — see Links.list.)
+   * rotation so link visitors keep seeing new photos.
    */
   private async linkKeysFor(albumId: string, next: AlbumEpochKey): Promise<{ linkId: string; wrappedB64: string }[]> {
     const me = this.session;
@@ -437,40 +654,63 @@ export class Albums {
     return out;
   }
 
-  /** Those who keep the album key: the owner, active members and pending invitees. */
-  private async remaining(albumId: string, except?: string, members?: readonly AlbumMember[]): Promise<UserRef[]> {
-    const list = members ?? (await this.api.call('listMembers', { params: { albumId } })).members;
-    return list.filter((m) => (m.status === 'active' || m.status === 'pending') && m.user.id !== except).map((m) => m.user);
+  /**
+   * Who keeps the album key at a rotation: people of the signed roster whom the server still
+   * lists as active or pending, minus `except`. Never anyone outside the roster: a member
+   * row the owner did not sign (a "ghost") gets nothing. Roster people the server lists as
+   * gone (left, declined) are dropped — reported, since the server could claim it falsely.
+   */
+  private async keepers(state: AlbumState, members: readonly AlbumMember[], except?: string) {
+    const liveMembers = members.filter((m) => LIVE.has(m.status) && m.role !== 'owner');
+    const inRoster = new Set(state.members.map((m) => m.userId));
+    const ghosts = liveMembers.filter((m) => !inRoster.has(m.user.id) && m.user.id !== except);
+    if (ghosts.length > 0) {
+      throw new AlbumTrustError(state.albumId, 'roster', `the server lists ${ghosts.map((g) => g.user.email).join(', ')} as ${ghosts.length === 1 ? 'a member' : 'members'}, ` +
+        "but you never added them (they are not in the album's signed roster); nothing was sealed to them. Remove them with revoke if they should not be there");
+    }
+    const live = new Set(liveMembers.map((m) => m.user.id));
+    const status = new Map(members.map((m) => [m.user.id, m.status]));
+    const keep = state.members.filter((m) => m.userId !== except && live.has(m.userId));
+    const dropped = state.members.filter((m) => m.userId !== except && !live.has(m.userId))
+      .map((m) => ({ email: m.email, status: status.get(m.userId) ?? 'gone' }));
+    return { keep, dropped };
   }
 
-  private remember(albumId: string, key: AlbumEpochKey): void {
+  private remember(albumId: string, key: AlbumEpochKey, state: AlbumState): void {
     const cache = this.keyCache.get(albumId) ?? new Map<number, AlbumEpochKey>();
     cache.set(key.epoch, key);
     this.keyCache.set(albumId, cache);
+    this.trust.remember(state);
   }
 
   /** Removes one person's access and rotates the album key in the same step. */
   async revoke(albumId: string, email: string): Promise<void> {
+    const o = await this.owned(albumId, 'remove people');
     const { member, members } = await this.memberByEmail(albumId, email);
-    const { next, rotation } = await this.rotation(albumId, await this.remaining(albumId, member.user.id, members));
+    const { keep } = await this.keepers(o.state, members, member.user.id);
+    const { next, state, rotation } = await this.rotation(o, keep);
     await this.api.call('removeMember', { params: { albumId, userId: member.user.id }, body: { rotation } });
-    this.remember(albumId, next);
+    this.remember(albumId, next, state);
   }
 
   /** Stop sharing: everyone and every link removed at once; the key rotates to me alone. */
   async unshare(albumId: string): Promise<void> {
-    const owner = (await this.remaining(albumId)).filter((u) => u.id === this.session.user.id);
-    const { next, rotation } = await this.rotation(albumId, owner);
+    const o = await this.owned(albumId, 'stop sharing it');
+    const { next, state, rotation } = await this.rotation(o, []);
     await this.api.call('unshareAlbum', { params: { albumId }, body: { rotation } });
-    this.remember(albumId, next);
+    this.remember(albumId, next, state);
   }
 
-  /** Rotates the key for those who remain (done automatically after someone left). */
-  async rotate(albumId: string): Promise<{ current: AlbumEpochKey }> {
-    const { next, rotation } = await this.rotation(albumId, await this.remaining(albumId));
+  /** Rotates the key for those who remain (done automatically after someone left; the owner only). */
+  async rotate(albumId: string): Promise<{ current: AlbumEpochKey; dropped: readonly { email: string; status: string }[] }> {
+    const o = await this.owned(albumId, 'renew the album key');
+    const { members } = await this.api.call('listMembers', { params: { albumId } });
+    const { keep, dropped } = await this.keepers(o.state, members);
+    const { next, state, rotation } = await this.rotation(o, keep);
     await this.api.call('rotateAlbum', { params: { albumId }, body: { rotation } });
-    this.remember(albumId, next);
-    return { current: next };
+    this.remember(albumId, next, state);
+    this.onNotice?.({ kind: 'key-renewed', albumId, epoch: next.epoch, dropped });
+    return { current: next, dropped };
   }
 
   /** Photos others uploaded that are not in my library (what leaving would lose). */
@@ -478,9 +718,12 @@ export class Albums {
     const { photos } = await this.photos(albumId);
     const candidates = photos.filter((p) => p.uploader.id !== this.session.user.id);
     // Same content = same keyed hash in my account, whoever uploaded it and under which id.
+    // Only a copy verified to hold the same content counts as saved ([Note: verify duplicates]):
+    // a forged "you have it" must not make leaving lose a photo.
     const hashes = await Promise.all(candidates.map((p) => (p.metadata.contentSha256Hex ? this.library.keyedHashOf(p.metadata.contentSha256Hex) : undefined)));
-    const present = await this.library.lookup(hashes.filter((h): h is string => h !== undefined));
-    return candidates.filter((_, i) => hashes[i] === undefined || !present.has(hashes[i]!));
+    const queries = candidates.flatMap((p, i) => (hashes[i] ? [{ sha256Hex: p.metadata.contentSha256Hex!, contentHash: hashes[i]!, name: p.metadata.name }] : []));
+    const present = await this.library.verifiedDuplicates(queries);
+    return candidates.filter((_, i) => hashes[i] === undefined || !present.complete.has(hashes[i]!));
   }
 
   /**
@@ -512,11 +755,17 @@ export class Albums {
     if (opts.savePhotos) saved = await this.saveToLibrary(await this.photosToSave(albumId), opts.onProgress);
     await this.api.call('leaveAlbum', { params: { albumId } });
     this.keyCache.delete(albumId);
+    this.trust.forget(albumId);
     return { saved };
   }
 
   // ------------------------------------------------------------ invitations
 
+  /**
+   * My pending invitations, each checked: it comes from the album's owner, whose signed state
+   * lists me with the role offered; the keys are sealed by the owner and are the ones the owner
+   * committed to; the name is the one the owner signed. One that fails shows its `problem`.
+   */
   async invitations(): Promise<InvitationView[]> {
     const { invitations } = await this.api.call('listInvitations');
     const me = this.session;
@@ -525,10 +774,16 @@ export class Albums {
       const from = { id: inv.invitedBy.id, email: inv.invitedBy.email, displayName: inv.invitedBy.displayName, fingerprint: await fingerprintOf(inv.invitedBy) };
       const base = { invitationId: inv.invitationId, albumId: inv.albumId, kind: inv.albumKind, role: inv.role, from, invitedAt: inv.invitedAt };
       try {
-        const keys = await this.openKeys(inv.albumId, inv.sealedKeys);
-        const key = keys.get(inv.metadataEpoch);
-        if (!key) throw new IntegrityError(`album ${inv.albumId}`, 'the invitation carries no key for the album name');
-        const meta = await verifying(`album ${inv.albumId}`, () => decryptAlbumMetadata(key, fromBase64(inv.albumMetadataB64)));
+        if (inv.invitedBy.id !== inv.owner.id) {
+          throw new AlbumTrustError(inv.albumId, 'owner', `the invitation names ${inv.invitedBy.email} as its sender, but only the album's owner ${inv.owner.email} can invite`);
+        }
+        const state = await this.trust.verify(inv.albumId, inv.owner, inv.state);
+        const mine = state.members.find((m) => m.userId === me.user.id);
+        if (!mine || mine.role !== inv.role) {
+          throw new AlbumTrustError(inv.albumId, 'roster', mine ? `the owner signed you in as ${mine.role}, not ${inv.role}` : 'the owner has not signed you into this album');
+        }
+        const keys = await this.openKeys(inv.albumId, inv.sealedKeys, state, inv.owner);
+        const meta = await this.metadataOf(inv.albumId, inv.albumMetadataB64, keys, state);
         let message: string | undefined;
         if (inv.messageSealedB64) {
           const bytes = await verifying(`album ${inv.albumId}`, () => openMessage({
@@ -540,17 +795,20 @@ export class Albums {
         }
         out.push({ ...base, albumName: meta.name, ...(message !== undefined ? { message } : {}) });
       } catch (e) {
-        if (!(e instanceof IntegrityError) && !(e instanceof Error && e.name === 'KeyChangedError')) throw e;
+        if (!isRefusal(e)) throw e;
         out.push({ ...base, problem: e.message });
       }
     }
     return out;
   }
 
+  /** Accepts an invitation that verifies (see `invitations()`); a refused one is not accepted. */
   async accept(invitationId: string): Promise<AlbumView> {
+    const inv = (await this.invitations()).find((i) => i.invitationId === invitationId);
+    if (inv?.problem) throw new AlbumTrustError(inv.albumId, 'owner', `the invitation does not verify, so it was not accepted: ${inv.problem}`);
     const summary = await this.api.call('acceptInvitation', { params: { invitationId } });
-    const { keys } = await this.detail(summary.albumId);
-    return this.view(summary, await this.metadataOf(summary, keys));
+    const { keys, state } = await this.open(summary.albumId);
+    return this.view(summary, await this.metadataOf(summary.albumId, summary.metadataB64, keys, state), state);
   }
 
   async decline(invitationId: string): Promise<void> {

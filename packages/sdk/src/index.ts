@@ -5,9 +5,11 @@ export { Session, type ConnectOptions, type SessionState, type KeyStretching } f
 export { KeyPins, KeyChangedError } from './keys.ts';
 export {
   Library, type ContentDigest, type PhotoKeys, type Thumbnailer, type Thumbnails, type UploadOptions, type UploadProgress, type UploadResult, type OpenedPhoto,
+  type DuplicateQuery, type DuplicateWarning, type VerifiedDuplicates,
 } from './library.ts';
 export { TimelineIndex, type TimelineEntry, type TimelineIndexJSON } from './timeline.ts';
 export * from './media/index.ts';
-export { Albums, type AlbumView, type AlbumPhoto, type BrokenAlbumPhoto, type MemberView, type InvitationView, type ShareOptions } from './albums.ts';
+export { AlbumTrust, AlbumTrustError, AlbumStatePins, type AlbumTrustCheck, type AlbumStatePin, type AlbumStatePinsJSON } from './album-trust.ts';
+export { Albums, type AlbumsOptions, type AlbumNotice, type VerifiedPerson, type AlbumView, type AlbumPhoto, type BrokenAlbumPhoto, type MemberView, type InvitationView, type ShareOptions } from './albums.ts';
 export { fingerprintOf, type PersonKeys } from './keys.ts';
 export { Links, openLink, parseLinkUrl, type LinkSettings, type LinkView, type LinkPhoto, type OpenedLink } from './links.ts';

@@ -6,7 +6,7 @@ import { boolOpt, type Command, type CommandArgs } from '../command.ts';
 import { withClient, type Client } from '../client.ts';
 import { UsageError } from '../errors.ts';
 import { describeUpload, expandPaths, uploadProgressFeeder } from '../files.ts';
-import { formatBytes, printJson, printTable } from '../output.ts';
+import { formatBytes, personLabel, printJson, printTable } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { isFullId, resolveAlbum, resolvePhoto, resolvePhotos, shortIdLength } from '../resolve.ts';
 import { isoLocal, timelineCandidates } from './library.ts';
@@ -189,7 +189,7 @@ const SUBS: Record<string, Sub> = {
           photos: [
             ...photos.map((p) => ({
               id: p.fileId, capturedAt: new Date(p.metadata.capturedAt).toISOString(), name: p.metadata.name, mimeType: p.metadata.mimeType, size: p.metadata.size,
-              uploader: { id: p.uploader.id, name: p.uploader.displayName }, addedBy: { id: p.addedBy.id, name: p.addedBy.displayName }, addedAt: p.addedAt,
+              uploader: { id: p.uploader.id, name: p.uploader.displayName, email: p.uploader.email ?? null }, addedBy: { id: p.addedBy.id, name: p.addedBy.displayName }, addedAt: p.addedAt,
               verified: true,
             })),
             ...refused.map((p) => ({ id: p.fileId, capturedAt: null, name: null, mimeType: null, size: null, uploader: { id: p.uploader.id, name: p.uploader.displayName }, addedBy: null, addedAt: null, verified: false, problem: p.problem })),
@@ -208,8 +208,8 @@ const SUBS: Record<string, Sub> = {
       ].join('\n'));
       if (photos.length + refused.length === 0) return;
       const rows = [
-        ...photos.map((p) => ({ id: p.fileId, captured: isoLocal(p.metadata.capturedAt), name: p.metadata.name, size: formatBytes(p.metadata.size), uploader: p.uploader.displayName, check: 'verified' })),
-        ...refused.map((p) => ({ id: p.fileId, captured: '-', name: '-', size: '-', uploader: p.uploader.displayName, check: `REFUSED: ${p.problem}` })),
+        ...photos.map((p) => ({ id: p.fileId, captured: isoLocal(p.metadata.capturedAt), name: p.metadata.name, size: formatBytes(p.metadata.size), uploader: personLabel(p.uploader), check: 'verified' })),
+        ...refused.map((p) => ({ id: p.fileId, captured: '-', name: '-', size: '-', uploader: personLabel(p.uploader), check: `REFUSED: ${p.problem}` })),
       ];
       const n = shortIdLength(rows.map((r) => r.id));
       out.write('\n');

@@ -4,7 +4,7 @@ import type { AlbumPhoto, MemberView } from '@obscura/sdk';
 import { boolOpt, stringOpt, type Command } from '../command.ts';
 import { withClient, type Client } from '../client.ts';
 import { CliError, UsageError } from '../errors.ts';
-import { printJson, printTable } from '../output.ts';
+import { personLabel, printJson, printTable } from '../output.ts';
 import { askYesNo, canPrompt } from '../prompt.ts';
 import { resolvePhoto } from '../resolve.ts';
 import { albumLabel, findAlbum, invitationJson, printInvitations } from './album.ts';
@@ -83,7 +83,7 @@ export const sharePhoto: Command = {
 
 export const caption: Command = {
   name: 'caption',
-  summary: 'Set the caption of a shared photo (its owner or an editor).',
+  summary: 'Set the caption of a shared photo (its owner only: the caption is part of the owner-signed state).',
   usage: 'obscura caption ALBUM TEXT',
   description: 'ALBUM is the shared photo (obscura share-photo): its id, a unique id prefix (4+ characters) or its name (the\nphoto\'s file name), as listed by obscura albums. The caption is end-to-end encrypted; an empty TEXT removes it.',
   options: {},
@@ -249,7 +249,7 @@ export const leave: Command = {
         const lost = await c.albums.photosToSave(albumId);
         if (lost.length > 0) {
           ctx.stderr.write(`${lost.length} ${lost.length === 1 ? 'photo' : 'photos'} in ${label} uploaded by others ${lost.length === 1 ? 'is' : 'are'} not in your library and would be lost:\n`);
-          for (const p of lost.slice(0, 20)) ctx.stderr.write(`  ${p.fileId.slice(0, 8)}  ${isoLocal(p.metadata.capturedAt)}  ${p.metadata.name}  (${p.uploader.displayName})\n`);
+          for (const p of lost.slice(0, 20)) ctx.stderr.write(`  ${p.fileId.slice(0, 8)}  ${isoLocal(p.metadata.capturedAt)}  ${p.metadata.name}  (${personLabel(p.uploader)})\n`);
           if (lost.length > 20) ctx.stderr.write(`  ... and ${lost.length - 20} more\n`);
           ctx.stderr.write('(obscura leave ALBUM --save-photos saves them first.)\n');
         }

@@ -98,8 +98,17 @@ export interface AlbumsTable {
   rotation_needed: number;
   item_seq: Big;
   kind: ColumnType<string, string | undefined, string>;
+  state_seq: ColumnType<number, number | undefined, number>;
   created_at: Big;
   updated_at: Big;
+}
+
+export interface AlbumStatesTable {
+  album_id: string;
+  seq: number;
+  state: Bin;
+  signature: Bin;
+  created_at: Big;
 }
 
 export interface AlbumMembersTable {
@@ -177,6 +186,7 @@ export interface DB {
   album_members: AlbumMembersTable;
   album_keys: AlbumKeysTable;
   album_items: AlbumItemsTable;
+  album_states: AlbumStatesTable;
   links: LinksTable;
   link_keys: LinkKeysTable;
   link_throttle: LinkThrottleTable;

@@ -82,11 +82,12 @@ export function handlers(s: Services): Handlers {
     removeAlbumItems: (c) => s.albums.removeItems(c.auth, c.params.albumId, c.body.fileIds),
     listMembers: (c) => s.albums.members(c.auth, c.params.albumId),
     shareAlbum: (c) => s.albums.share(c.auth, c.params.albumId, c.body),
-    updateMember: (c) => s.albums.updateMember(c.auth, c.params.albumId, c.params.userId, c.body.role),
+    updateMember: (c) => s.albums.updateMember(c.auth, c.params.albumId, c.params.userId, c.body),
     removeMember: (c) => s.albums.removeMember(c.auth, c.params.albumId, c.params.userId, c.body.rotation),
     unshareAlbum: (c) => s.albums.unshare(c.auth, c.params.albumId, c.body.rotation),
     leaveAlbum: (c) => s.albums.leave(c.auth, c.params.albumId),
     rotateAlbum: (c) => s.albums.rotate(c.auth, c.params.albumId, c.body.rotation),
+    listAlbumStates: (c) => s.albums.states(c.auth, c.params.albumId, c.query.since),
 
     listInvitations: (c) => s.albums.invitations(c.auth),
     acceptInvitation: (c) => s.albums.accept(c.auth, c.params.invitationId),

@@ -17,6 +17,8 @@ export interface AlbumRow {
   metadataEpoch: number;
   rotationNeeded: boolean;
   itemSeq: number;
+  /** Sequence number of the latest owner-signed state; 0 for an album made before signed states. */
+  stateSeq: number;
   createdAt: number;
   updatedAt: number;
 }
@@ -32,6 +34,8 @@ export interface MemberRow {
   respondedAt: number | null;
   messageSealed: Uint8Array | null;
 }
+
+export interface AlbumStateRow { albumId: string; seq: number; state: Uint8Array; signature: Uint8Array; createdAt: number }
 
 export interface AlbumKeyRow { albumId: string; epoch: number; userId: string; sealed: Uint8Array; sealedBy: string }
 
@@ -64,8 +68,32 @@ export class AlbumsRepository {
   async insert(a: AlbumRow): Promise<void> {
     await this.db.insertInto('albums').values({
       id: a.id, kind: a.kind, owner_id: a.ownerId, current_epoch: a.currentEpoch, metadata: fromBytes(a.metadata), metadata_epoch: a.metadataEpoch,
-      rotation_needed: a.rotationNeeded ? 1 : 0, item_seq: a.itemSeq, created_at: a.createdAt, updated_at: a.updatedAt,
+      rotation_needed: a.rotationNeeded ? 1 : 0, item_seq: a.itemSeq, state_seq: a.stateSeq, created_at: a.createdAt, updated_at: a.updatedAt,
     }).execute();
+  }
+
+  // ------------------------------------------------------------ owner-signed states
+
+  /** Appends a state and makes it the album's latest (the caller checked `seq` under the album lock). */
+  async appendState(s: AlbumStateRow): Promise<void> {
+    await this.db.insertInto('album_states').values({
+      album_id: s.albumId, seq: s.seq, state: fromBytes(s.state), signature: fromBytes(s.signature), created_at: s.createdAt,
+    }).execute();
+    await this.db.updateTable('albums').set({ state_seq: s.seq }).where('id', '=', s.albumId).execute();
+  }
+
+  /** States with seq > `since`, oldest first. */
+  async states(albumId: string, since: number, limit: number): Promise<AlbumStateRow[]> {
+    const rows = await this.db.selectFrom('album_states').selectAll().where('album_id', '=', albumId).where('seq', '>', since)
+      .orderBy('seq').limit(limit).execute();
+    return rows.map((r) => ({ albumId: r.album_id, seq: toNumber(r.seq), state: toBytes(r.state), signature: toBytes(r.signature), createdAt: toNumber(r.created_at) }));
+  }
+
+  async latestStates(albumIds: string[]): Promise<Map<string, AlbumStateRow>> {
+    if (albumIds.length === 0) return new Map();
+    const rows = await this.db.selectFrom('album_states as s').innerJoin('albums as a', (j) => j.onRef('a.id', '=', 's.album_id').onRef('a.state_seq', '=', 's.seq'))
+      .selectAll('s').where('s.album_id', 'in', albumIds).execute();
+    return new Map(rows.map((r) => [r.album_id, { albumId: r.album_id, seq: toNumber(r.seq), state: toBytes(r.state), signature: toBytes(r.signature), createdAt: toNumber(r.created_at) }]));
   }
 
   async exists(id: string): Promise<boolean> {
@@ -317,13 +345,13 @@ export class AlbumsRepository {
 
 type RawAlbum = {
   id: string; kind: string; owner_id: string; current_epoch: number; metadata: Uint8Array; metadata_epoch: number; rotation_needed: number;
-  item_seq: Num; created_at: Num; updated_at: Num;
+  item_seq: Num; state_seq: Num; created_at: Num; updated_at: Num;
 };
 function toAlbum(r: RawAlbum): AlbumRow {
   return {
     id: r.id, kind: r.kind === 'photo' ? 'photo' : 'album', ownerId: r.owner_id, currentEpoch: toNumber(r.current_epoch), metadata: toBytes(r.metadata),
     metadataEpoch: toNumber(r.metadata_epoch), rotationNeeded: toNumber(r.rotation_needed) !== 0, itemSeq: toNumber(r.item_seq),
-    createdAt: toNumber(r.created_at), updatedAt: toNumber(r.updated_at),
+    stateSeq: toNumber(r.state_seq), createdAt: toNumber(r.created_at), updatedAt: toNumber(r.updated_at),
   };
 }
 

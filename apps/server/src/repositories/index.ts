@@ -65,6 +65,6 @@ export type { UserRow } from './users.ts';
 export type { SessionRow } from './sessions.ts';
 export type { FileRow, BlockRow } from './files.ts';
 export type { LibraryItemRow, ChangeRow, LookupRow } from './library.ts';
-export type { AlbumKind, AlbumRow, MemberRow, AlbumKeyRow, AlbumItemRow, AlbumReadGrant, Role, MemberStatus } from './albums.ts';
+export type { AlbumKind, AlbumRow, AlbumStateRow, MemberRow, AlbumKeyRow, AlbumItemRow, AlbumReadGrant, Role, MemberStatus } from './albums.ts';
 export type { LinkRow, LinkKeyRow, ThrottleRow } from './links.ts';
 export type { RateLimitStore } from './rate-limits.ts';

@@ -23,7 +23,7 @@ export type ChangeRow =
   | {
     fileId: string; state: 'active' | 'trashed'; seq: number; wrappedKey: Uint8Array; contentHash: string | null;
     metadata: Uint8Array; manifest: Uint8Array; signature: Uint8Array; encryptedSize: number; blockCount: number;
-    createdAt: number; uploader: { id: string; displayName: string; ed25519PublicKey: Uint8Array };
+    createdAt: number; uploader: { id: string; email: string; displayName: string; ed25519PublicKey: Uint8Array };
   };
 
 export interface LookupRow { contentHash: string; fileId: string; status: FileStatus; state: 'active' | 'trashed' }
@@ -92,7 +92,7 @@ export class LibraryRepository {
       .select([
         'li.file_id', 'li.state', 'li.change_seq', 'li.wrapped_key', 'li.content_hash',
         'f.status', 'f.metadata', 'f.manifest', 'f.signature', 'f.encrypted_size', 'f.block_count', 'f.created_at',
-        'u.id as uploader_id', 'u.display_name', 'u.ed25519_public_key',
+        'u.id as uploader_id', 'u.email', 'u.display_name', 'u.ed25519_public_key',
       ])
       .where('li.user_id', '=', userId)
       .where('li.change_seq', '>', since)
@@ -104,7 +104,7 @@ export class LibraryRepository {
       const seq = toNumber(r.change_seq);
       if (r.state === 'deleted') return { fileId: r.file_id, state: 'deleted', seq };
       if (!r.wrapped_key || !r.metadata || !r.manifest || !r.signature || r.encrypted_size === null
-        || r.block_count === null || r.created_at === null || !r.uploader_id || r.display_name === null || !r.ed25519_public_key) {
+        || r.block_count === null || r.created_at === null || !r.uploader_id || r.display_name === null || r.email === null || !r.ed25519_public_key) {
         throw new Error(`library item ${r.file_id} of ${userId} is live but its file row is incomplete`);
       }
       return {
@@ -112,7 +112,7 @@ export class LibraryRepository {
         contentHash: r.content_hash, metadata: toBytes(r.metadata), manifest: toBytes(r.manifest),
         signature: toBytes(r.signature), encryptedSize: toNumber(r.encrypted_size), blockCount: toNumber(r.block_count),
         createdAt: toNumber(r.created_at),
-        uploader: { id: r.uploader_id, displayName: r.display_name, ed25519PublicKey: toBytes(r.ed25519_public_key) },
+        uploader: { id: r.uploader_id, email: r.email, displayName: r.display_name, ed25519PublicKey: toBytes(r.ed25519_public_key) },
       };
     });
   }

@@ -6,6 +6,10 @@ export interface AlbumMembership { album: AlbumRow; member: MemberRow }
 export const albumNotFound = (albumId: string) => notFound(`album ${shortId(albumId)} not found`);
 export const forbidden = (m: string) => new AppError('forbidden', m);
 export const keyChanged = () => new AppError('conflict', 'album key changed meanwhile; reload and try again');
+export const stateConflict = (seq: number) => new AppError('conflict',
+  `the album changed meanwhile (its signed state is now number ${seq}); reload it and try again`);
+export const setupRequired = () => new AppError('setup-required',
+  "this album waits for its owner's one-time setup (its state is not signed yet); nothing can be added or shared until then");
 export const rotationRequired = () => new AppError('rotation-required',
   'someone left this album: its key must be rotated before photos are added (the app does this automatically)');
 
@@ -37,15 +41,15 @@ export async function requireRole(r: Repos, userId: string, albumId: string, rol
 export const onePhotoOnly = () => conflict('a shared photo holds exactly one photo');
 
 /**
- * Who may change the encrypted metadata: the owner; for a shared photo (kind 'photo')
- * editors too — its metadata is the caption and description editors may edit.
+ * Who may change the encrypted metadata (name, cover, caption): the owner only. The metadata
+ * is named in the owner-signed album state, so nobody else could change it in a way members
+ * accept (see [Note: album state is owner-signed]).
  */
 export async function requireMetadataEditor(r: Repos, userId: string, albumId: string): Promise<AlbumMembership> {
   const m = await requireMember(r, userId, albumId);
-  const roles: Role[] = m.album.kind === 'photo' ? ['owner', 'editor'] : ['owner'];
-  if (!roles.includes(m.member.role)) {
+  if (m.member.role !== 'owner') {
     throw forbidden(m.album.kind === 'photo'
-      ? `${plural(m.member.role)} cannot edit the caption or description of this photo; ask its owner for editor access`
+      ? `${plural(m.member.role)} cannot edit the caption of this photo; only its owner can`
       : `${plural(m.member.role)} cannot rename the album or change its cover`);
   }
   return m;

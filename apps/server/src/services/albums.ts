@@ -2,7 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import {
   ALBUM_MEMBERS_MAX, CHANGES_LIMIT_DEFAULT,
   type AddAlbumItemsBody, type AlbumDetail, type AlbumItems, type AlbumMember, type AlbumSummary, type CreateAlbumBody,
-  type Invitation, type Rotation, type ShareAlbumBody, type UpdateAlbumMetadataBody, type UserRef,
+  type Invitation, type Rotation, type ShareAlbumBody, type SignedAlbumState, type SignedAlbumStateInput, type UpdateAlbumMetadataBody, type UserRef,
 } from '@obscura/protocol';
 import { AppError, badRequest, conflict, notFound, shortId } from '../errors.ts';
 import { isUniqueViolation } from '../db/dialect/index.ts';
@@ -10,10 +10,11 @@ import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { Random } from '../ports/random.ts';
-import type { AlbumRow, Database, FileRow, MemberRow, Repos, Role, UserRow } from '../repositories/index.ts';
+import type { AlbumRow, AlbumStateRow, Database, FileRow, MemberRow, Repos, Role, UserRow } from '../repositories/index.ts';
 import type { AuthContext } from './auth-context.ts';
 import {
   albumNotFound, forbidden, keyChanged, onePhotoOnly, plural, requireMember, requireMetadataEditor, requireRole, rotationRequired,
+  setupRequired, stateConflict,
 } from './album-access.ts';
 import { fromB64, iso, normalizeEmail, toB64 } from './encoding.ts';
 import type { FileAccess } from './file-access.ts';
@@ -61,18 +62,20 @@ export class AlbumService {
     // Access: any account may create albums.
     const albumId = body.albumId.toLowerCase();
     const now = this.clock.now();
+    if (body.state.seq !== 1) throw badRequest('a new album starts with its signed state number 1 (its genesis)');
     try {
       await this.db.tx(async (r) => {
         if (await r.albums.exists(albumId)) throw conflict(`album ${shortId(albumId)} already exists; choose a new id`);
         await r.albums.insert({
           id: albumId, kind: body.kind ?? 'album', ownerId: auth.userId, currentEpoch: 1, metadata: fromB64(body.metadataB64), metadataEpoch: 1,
-          rotationNeeded: false, itemSeq: 0, createdAt: now, updatedAt: now,
+          rotationNeeded: false, itemSeq: 0, stateSeq: 0, createdAt: now, updatedAt: now,
         });
         await r.albums.insertMember({
           id: this.random.uuid(), albumId, userId: auth.userId, role: 'owner', status: 'active', invitedBy: null,
           invitedAt: now, respondedAt: now, messageSealed: null,
         });
         await r.albums.insertKeys([{ albumId, epoch: 1, userId: auth.userId, sealed: fromB64(body.sealedKeyB64), sealedBy: auth.userId }]);
+        await r.albums.appendState(stateRow(albumId, body.state, now));
       });
     } catch (e) {
       if (isUniqueViolation(e)) throw conflict(`album ${shortId(albumId)} already exists; choose a new id`);
@@ -84,8 +87,9 @@ export class AlbumService {
   async list(auth: AuthContext): Promise<{ albums: S<typeof AlbumSummary>[] }> {
     // Access: scoped to albums where the caller is an active member.
     const rows = await this.db.repos.albums.listForUser(auth.userId);
+    const states = await this.db.repos.albums.latestStates(rows.map((x) => x.album.id));
     const albums = [];
-    for (const { album, role } of rows) albums.push(await this.summary(this.db.repos, album, role));
+    for (const { album, role } of rows) albums.push(await this.summary(this.db.repos, album, role, states.get(album.id)));
     return { albums };
   }
 
@@ -100,7 +104,9 @@ export class AlbumService {
       const a = await r.albums.lock(album.id);
       if (!a) throw albumNotFound(album.id);
       if (body.epoch !== a.currentEpoch) throw keyChanged();
-      await r.albums.update(a.id, { metadata: fromB64(body.metadataB64), metadataEpoch: body.epoch, updatedAt: this.clock.now() });
+      const now = this.clock.now();
+      await appendState(r, a, body.state, now);
+      await r.albums.update(a.id, { metadata: fromB64(body.metadataB64), metadataEpoch: body.epoch, updatedAt: now });
     });
     return this.get(auth, album.id);
   }
@@ -133,7 +139,7 @@ export class AlbumService {
         return {
           fileId: c.fileId, state: 'active' as const, seq: c.seq, epoch: c.epoch, wrappedKeyB64: toB64(c.wrappedKey),
           addedBy: users.get(c.addedBy)!, addedAt: iso(c.addedAt),
-          uploader: { id: uploader.id, displayName: uploader.displayName, ed25519PublicKeyB64: uploader.ed25519PublicKeyB64 },
+          uploader: { id: uploader.id, email: uploader.email, displayName: uploader.displayName, ed25519PublicKeyB64: uploader.ed25519PublicKeyB64 },
           manifestB64: toB64(c.manifest), signatureB64: toB64(c.signature), metadataB64: toB64(c.metadata),
           encryptedSize: c.encryptedSize, blockCount: c.blockCount,
         };
@@ -156,6 +162,7 @@ export class AlbumService {
     return this.db.tx(async (r) => {
       const a = await r.albums.lock(album.id);
       if (!a) throw albumNotFound(album.id);
+      if (a.stateSeq === 0) throw setupRequired();
       if (a.rotationNeeded) throw rotationRequired();
       if (body.epoch !== a.currentEpoch) throw keyChanged();
       const present = new Set((await r.albums.items(a.id, [...wanted.keys()])).filter((i) => i.state === 'active').map((i) => i.fileId));
@@ -241,6 +248,7 @@ export class AlbumService {
           `an album can be shared with at most ${ALBUM_MEMBERS_MAX} people; this one has ${shared} and the request adds ${invites.length}`);
       }
       for (const i of invites) checkEpochCoverage(i.sealedKeys.map((k) => k.epoch), a.currentEpoch, users.get(i.userId)!.email);
+      await appendState(r, a, body.state, now);
       const rows: MemberRow[] = [];
       for (const i of invites) {
         const row: MemberRow = {
@@ -271,11 +279,20 @@ export class AlbumService {
     return { members: await this.memberViews(this.db.repos, created) };
   }
 
-  async updateMember(auth: AuthContext, albumId: string, userId: string, role: 'viewer' | 'editor'): Promise<S<typeof AlbumMember>> {
+  async updateMember(
+    auth: AuthContext, albumId: string, userId: string, body: { role: 'viewer' | 'editor'; state: SignedAlbumStateInput },
+  ): Promise<S<typeof AlbumMember>> {
     const { album } = await requireRole(this.db.repos, auth.userId, albumId.toLowerCase(), ['owner'],
       (r) => `only the album owner can change what people may do; ${plural(r)} cannot`);
-    const target = await this.targetMember(this.db.repos, album, userId.toLowerCase());
-    await this.db.repos.albums.setMemberRole(target.id, role);
+    const target = await this.db.tx(async (r) => {
+      const a = await r.albums.lock(album.id);
+      if (!a) throw albumNotFound(album.id);
+      const t = await this.targetMember(r, a, userId.toLowerCase());
+      await appendState(r, a, body.state, this.clock.now());
+      await r.albums.setMemberRole(t.id, body.role);
+      return t;
+    });
+    const role = body.role;
     const [view] = await this.memberViews(this.db.repos, [{ ...target, role }]);
     return view!;
   }
@@ -335,18 +352,25 @@ export class AlbumService {
   }
 
   async rotate(auth: AuthContext, albumId: string, rotation: S<typeof Rotation>): Promise<S<typeof AlbumDetail>> {
-    const { album, member } = await requireRole(this.db.repos, auth.userId, albumId.toLowerCase(), ['owner', 'editor'],
-      (role) => `${plural(role)} cannot change the album key`);
-    if (member.role === 'editor' && !album.rotationNeeded) {
-      throw forbidden('editors may rotate the album key only after someone left; ask the owner');
-    }
+    // Only the owner signs album states, so only the owner can move the album to a new key;
+    // after someone left, editors wait for the owner's app to do it (see docs/security.md).
+    const { album } = await requireRole(this.db.repos, auth.userId, albumId.toLowerCase(), ['owner'],
+      (role) => `${plural(role)} cannot change the album key; the owner's app renews it after someone leaves`);
     await this.db.tx(async (r) => {
       const a = await r.albums.lock(album.id);
       if (!a) throw albumNotFound(album.id);
-      if (member.role === 'editor' && !a.rotationNeeded) throw keyChanged();
       await this.applyRotation(r, a, rotation, auth.userId, this.clock.now());
     });
     return this.get(auth, album.id);
+  }
+
+  /** The album's signed states after `since` (active members, and pending invitees who must verify it). */
+  async states(auth: AuthContext, albumId: string, since = 0): Promise<{ states: SignedAlbumState[] }> {
+    const id = albumId.toLowerCase();
+    const member = await this.db.repos.albums.liveMember(id, auth.userId);
+    if (!member) throw albumNotFound(id);
+    const rows = await this.db.repos.albums.states(id, since, CHANGES_LIMIT_DEFAULT);
+    return { states: rows.map(signedState) };
   }
 
   // ------------------------------------------------------------ invitations
@@ -359,9 +383,11 @@ export class AlbumService {
       const album = await this.db.repos.albums.find(m.albumId);
       if (!album) continue;
       const keys = await this.sealedKeys(this.db.repos, album.id, auth.userId);
-      const inviter = await this.users(this.db.repos, [m.invitedBy ?? album.ownerId]);
+      const people = await this.users(this.db.repos, [m.invitedBy ?? album.ownerId, album.ownerId]);
+      const state = (await this.db.repos.albums.latestStates([album.id])).get(album.id);
       invitations.push({
-        invitationId: m.id, albumId: album.id, albumKind: album.kind, role: m.role, invitedBy: inviter.get(m.invitedBy ?? album.ownerId)!,
+        invitationId: m.id, albumId: album.id, albumKind: album.kind, role: m.role, invitedBy: people.get(m.invitedBy ?? album.ownerId)!,
+        owner: people.get(album.ownerId)!, state: state ? signedState(state) : null,
         invitedAt: iso(m.invitedAt), albumMetadataB64: toB64(album.metadata), metadataEpoch: album.metadataEpoch,
         sealedKeys: keys, messageSealedB64: m.messageSealed ? toB64(m.messageSealed) : null,
       });
@@ -422,6 +448,7 @@ export class AlbumService {
    */
   private async applyRotation(r: Repos, album: AlbumRow, rot: S<typeof Rotation>, byUserId: string, now: number): Promise<void> {
     if (rot.epoch !== album.currentEpoch + 1) throw keyChanged();
+    await appendState(r, album, rot.state, now);
     const remaining = (await r.albums.members(album.id, ['pending', 'active'])).map((m) => m.userId);
     const given = rot.sealedKeys.map((k) => k.userId.toLowerCase());
     const dups = given.filter((id, n) => given.indexOf(id) !== n);
@@ -484,12 +511,13 @@ export class AlbumService {
     }));
   }
 
-  private async summary(r: Repos, album: AlbumRow, role: Role): Promise<S<typeof AlbumSummary>> {
+  private async summary(r: Repos, album: AlbumRow, role: Role, latest?: AlbumStateRow): Promise<S<typeof AlbumSummary>> {
     const owner = (await this.users(r, [album.ownerId])).get(album.ownerId)!;
+    const state = latest ?? (await r.albums.latestStates([album.id])).get(album.id);
     return {
       albumId: album.id, kind: album.kind, owner, myRole: role, currentEpoch: album.currentEpoch, metadataB64: toB64(album.metadata),
       metadataEpoch: album.metadataEpoch, itemCount: await r.albums.itemCount(album.id), memberCount: await r.albums.countShared(album.id),
-      linkCount: await r.links.countForAlbum(album.id), rotationNeeded: album.rotationNeeded, createdAt: iso(album.createdAt), updatedAt: iso(album.updatedAt),
+      linkCount: await r.links.countForAlbum(album.id), rotationNeeded: album.rotationNeeded, state: state ? signedState(state) : null, createdAt: iso(album.createdAt), updatedAt: iso(album.updatedAt),
     };
   }
 
@@ -526,4 +554,20 @@ function checkEpochCoverage(epochs: number[], current: number, who: string): voi
       missing.length > 0 ? `; missing epoch ${missing.join(', ')}` : ''}${extra.length > 0 ? `; unknown epoch ${extra.join(', ')}` : ''}${
       seen.size !== epochs.length ? '; an epoch is repeated' : ''}`);
   }
+}
+
+const stateRow = (albumId: string, s: SignedAlbumStateInput, now: number): AlbumStateRow =>
+  ({ albumId, seq: s.seq, state: fromB64(s.stateB64), signature: fromB64(s.signatureB64), createdAt: now });
+
+const signedState = (s: AlbumStateRow): SignedAlbumState => ({ seq: s.seq, stateB64: toB64(s.state), signatureB64: toB64(s.signature) });
+
+/**
+ * Stores the owner's next signed state with the change it describes (the caller holds the
+ * album lock). [Note: album state is owner-signed] — the server cannot check the signature;
+ * it keeps the chain gap-free and fork-free: exactly one state per sequence number.
+ */
+async function appendState(r: Repos, album: AlbumRow, s: SignedAlbumStateInput, now: number): Promise<void> {
+  if (s.seq !== album.stateSeq + 1) throw stateConflict(album.stateSeq);
+  await r.albums.appendState(stateRow(album.id, s, now));
+  album.stateSeq = s.seq;
 }

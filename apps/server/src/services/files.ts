@@ -184,7 +184,7 @@ export class FileService {
       blocks: blocks.map((b) => ({ size: b.size, sha256Hex: b.sha256Hex })),
       encryptedSize: file.encryptedSize, manifestB64: toB64(file.manifest), signatureB64: toB64(file.signature),
       metadataB64: toB64(file.metadata), thumbnailSmallSize: file.thumbSmallSize, thumbnailLargeSize: file.thumbLargeSize,
-      uploader: { id: uploader.id, displayName: uploader.displayName, ed25519PublicKeyB64: toB64(uploader.ed25519PublicKey) },
+      uploader: { id: uploader.id, email: uploader.email, displayName: uploader.displayName, ed25519PublicKeyB64: toB64(uploader.ed25519PublicKey) },
       wrappedKeyB64: toB64(wrappedKey), keyEpoch: epoch, albumId: viaAlbum, createdAt: iso(file.createdAt),
       completedAt: file.completedAt === null ? null : iso(file.completedAt),
     };

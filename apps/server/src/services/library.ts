@@ -66,7 +66,7 @@ export class LibraryService {
       items: page.map((c) => c.state === 'deleted' ? c : {
         fileId: c.fileId, state: c.state, seq: c.seq, wrappedKeyB64: toB64(c.wrappedKey), metadataB64: toB64(c.metadata),
         manifestB64: toB64(c.manifest), signatureB64: toB64(c.signature),
-        uploader: { id: c.uploader.id, displayName: c.uploader.displayName, ed25519PublicKeyB64: toB64(c.uploader.ed25519PublicKey) },
+        uploader: { id: c.uploader.id, email: c.uploader.email, displayName: c.uploader.displayName, ed25519PublicKeyB64: toB64(c.uploader.ed25519PublicKey) },
         encryptedSize: c.encryptedSize, blockCount: c.blockCount, contentHash: c.contentHash, createdAt: iso(c.createdAt),
       }),
       nextSince: page.at(-1)?.seq ?? since,
