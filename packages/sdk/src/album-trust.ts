@@ -103,13 +103,15 @@ export class AlbumTrust {
       if (pin) throw new AlbumTrustError(albumId, 'rollback', `the server shows no signed state, but state ${pin.seq} was verified before`);
       throw new AlbumTrustError(albumId, 'unsigned', "it waits for its owner's one-time setup (its state is not signed yet); you can look at it but not add to it");
     }
+    if (pin && pin.ownerId !== owner.id) throw new AlbumTrustError(albumId, 'owner', `the server names another owner (${owner.email}) than the one verified before`);
+    // The owner as the server names them now must still be the person pinned (id, email, keys),
+    // also when the state itself was verified before.
+    const ownerKey = this.keyPins.signingKeyOf(this.session, owner);
     const cached = this.verified.get(albumId);
     if (cached && cached.seq === signed.seq && pin && pin.seq === signed.seq) {
       if (constantTimeEqual(await albumStateHash(fromBase64(signed.stateB64)), cached.hash)) return cached;
       throw new AlbumTrustError(albumId, 'fork', `the server shows two different states number ${signed.seq}`);
     }
-    if (pin && pin.ownerId !== owner.id) throw new AlbumTrustError(albumId, 'owner', `the server names another owner (${owner.email}) than the one verified before`);
-    const ownerKey = this.keyPins.signingKeyOf(this.session, owner);
     const open = (s: SignedAlbumState) => verifyAlbumState(fromBase64(s.stateB64), fromBase64(s.signatureB64), ownerKey, { albumId, ownerId: owner.id })
       .then((v) => {
         if (v.seq !== s.seq) throw new AlbumTrustError(albumId, 'signature', `the server files state ${v.seq} as number ${s.seq}`);

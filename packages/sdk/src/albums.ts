@@ -11,10 +11,10 @@ import {
   type RosterEntry, type RosterRole,
 } from '@obscura/crypto';
 import type {
-  AlbumDetail, AlbumItem, AlbumMember, AlbumSummary, Role, MemberRole, SealedKey, SignedAlbumStateInput, UserRef,
+  AlbumDetail, AlbumItem, AlbumMember, AlbumSummary, Invitation, Role, MemberRole, SealedKey, SignedAlbumStateInput, UserRef,
 } from '@obscura/protocol';
 import { AlbumStatePins, AlbumTrust, AlbumTrustError } from './album-trust.ts';
-import { IntegrityError, UsageError, verifying } from './errors.ts';
+import { ApiError, IntegrityError, UsageError, verifying } from './errors.ts';
 import { fingerprintOf } from './keys.ts';
 import { mapConcurrent } from './concurrency.ts';
 import type { DuplicateWarning, Library, PhotoKeys, UploadOptions, UploadResult } from './library.ts';
@@ -384,6 +384,64 @@ export class Albums {
     return { albumId: share.albumId, members: await this.share(share.albumId, emails, opts) };
   }
 
+  /**
+   * [Note: one-time setup of an album] Gives an album I own from before signed states its first
+   * signed state (origin 'upgraded') from what my client can verify now: every epoch key sealed
+   * to me (each seal checked under its sealer's pinned key) committed to as it is, the current
+   * metadata re-encrypted under the current key, and a roster of the people the server lists as
+   * active or invited whose keys agree with my pins (anyone whose key changed is left out and
+   * reported). It seals nothing to anyone. Idempotent: an album signed already is only verified.
+   */
+  async signLegacy(albumId: string): Promise<{ status: 'signed' | 'already-signed'; leftOut: readonly { email: string; reason: string }[] }> {
+    const me = this.session;
+    const d = await this.api.call('getAlbum', { params: { albumId } });
+    if (d.owner.id !== me.user.id) throw new UsageError("only an album's owner can sign its state; members wait for the owner's one-time setup");
+    if (d.state) {
+      await this.open(albumId, d);
+      return { status: 'already-signed', leftOut: [] };
+    }
+    const keys = await this.openKeys(albumId, d.myKeys);
+    const commitments = [];
+    for (let epoch = 1; epoch <= d.currentEpoch; epoch++) {
+      const k = keys.get(epoch);
+      if (!k) throw new AlbumTrustError(albumId, 'key', `I hold no key for its epoch ${epoch}, so I cannot vouch for it`);
+      commitments.push(await albumEpochCommitment(k));
+    }
+    const meta = await this.metadataOf(albumId, d.metadataB64, keys);
+    const current = keys.get(d.currentEpoch)!;
+    const metadata = await encryptAlbumMetadata(current, meta);
+    const { members } = await this.api.call('listMembers', { params: { albumId } });
+    const roster: RosterEntry[] = [];
+    const leftOut: { email: string; reason: string }[] = [];
+    for (const m of members.filter((x) => LIVE.has(x.status) && x.role !== 'owner')) {
+      try {
+        const pk = this.library.pins.publicKeysOf(me, m.user);
+        roster.push({ userId: m.user.id, email: m.user.email.toLowerCase(), role: m.role as RosterRole, ed25519PublicKey: pk.ed25519, x25519PublicKey: pk.x25519 });
+      } catch (e) {
+        if (!(e instanceof Error && e.name === 'KeyChangedError')) throw e;
+        leftOut.push({ email: m.user.email, reason: e.message });
+      }
+    }
+    const genesis = await this.sign({
+      albumId, ownerId: me.user.id, ownerSigningKey: me.bundle.signingKeys.publicKey, kind: d.kind, origin: 'upgraded',
+      createdAt: Date.parse(d.createdAt), seq: 1, epoch: d.currentEpoch, epochCommitments: commitments,
+      metadataHash: await albumMetadataHash(metadata), members: roster,
+    });
+    try {
+      await this.api.call('signAlbumState', { params: { albumId }, body: { epoch: d.currentEpoch, metadataB64: toBase64(metadata), state: genesis.wire } });
+    } catch (e) {
+      // Signed meanwhile (by another device of mine, or by an earlier run that was cut off after
+      // the server stored it): verify what is there instead.
+      if (e instanceof ApiError && e.status === 409 && e.code === 'conflict') {
+        await this.open(albumId);
+        return { status: 'already-signed', leftOut: [] };
+      }
+      throw e;
+    }
+    this.trust.remember(genesis.state);
+    return { status: 'signed', leftOut };
+  }
+
   async delete(albumId: string): Promise<number> {
     const { deletedFiles } = await this.api.call('deleteAlbum', { params: { albumId } });
     this.trust.forget(albumId);
@@ -526,11 +584,14 @@ export class Albums {
     return Promise.all(members.map(async (m) => {
       const r = roster.get(m.user.id);
       const isOwner = m.role === 'owner' && m.user.id === o.detail.owner.id;
+      // In the roster means: the same account, role, email and keys as the owner signed.
+      const rosterFp = r ? await fingerprint(rosterKeys(r)) : undefined;
+      const serverFp = await fingerprintOf(m.user);
+      const matches = r !== undefined && r.role === m.role && r.email === m.user.email.toLowerCase() && rosterFp === serverFp;
       return {
-        invitationId: m.invitationId, userId: m.user.id, email: m.user.email, displayName: m.user.displayName,
-        role: m.role, status: m.status,
-        fingerprint: r ? await fingerprint(rosterKeys(r)) : await fingerprintOf(m.user),
-        inRoster: isOwner || (r !== undefined && r.role === m.role),
+        invitationId: m.invitationId, userId: m.user.id, email: r ? r.email : m.user.email, displayName: m.user.displayName,
+        role: m.role, status: m.status, fingerprint: rosterFp ?? serverFp,
+        inRoster: isOwner || matches,
       };
     }));
   }
@@ -768,32 +829,13 @@ export class Albums {
    */
   async invitations(): Promise<InvitationView[]> {
     const { invitations } = await this.api.call('listInvitations');
-    const me = this.session;
     const out: InvitationView[] = [];
     for (const inv of invitations) {
       const from = { id: inv.invitedBy.id, email: inv.invitedBy.email, displayName: inv.invitedBy.displayName, fingerprint: await fingerprintOf(inv.invitedBy) };
       const base = { invitationId: inv.invitationId, albumId: inv.albumId, kind: inv.albumKind, role: inv.role, from, invitedAt: inv.invitedAt };
       try {
-        if (inv.invitedBy.id !== inv.owner.id) {
-          throw new AlbumTrustError(inv.albumId, 'owner', `the invitation names ${inv.invitedBy.email} as its sender, but only the album's owner ${inv.owner.email} can invite`);
-        }
-        const state = await this.trust.verify(inv.albumId, inv.owner, inv.state);
-        const mine = state.members.find((m) => m.userId === me.user.id);
-        if (!mine || mine.role !== inv.role) {
-          throw new AlbumTrustError(inv.albumId, 'roster', mine ? `the owner signed you in as ${mine.role}, not ${inv.role}` : 'the owner has not signed you into this album');
-        }
-        const keys = await this.openKeys(inv.albumId, inv.sealedKeys, state, inv.owner);
-        const meta = await this.metadataOf(inv.albumId, inv.albumMetadataB64, keys, state);
-        let message: string | undefined;
-        if (inv.messageSealedB64) {
-          const bytes = await verifying(`album ${inv.albumId}`, () => openMessage({
-            recipient: { userId: me.user.id, boxKeys: me.bundle.boxKeys },
-            senderPublicKey: this.library.pins.signingKeyOf(me, inv.invitedBy), senderId: inv.invitedBy.id,
-            sealed: fromBase64(inv.messageSealedB64!), expect: { topic: inviteTopic(inv.albumId) },
-          }));
-          message = utf8Decode(bytes);
-        }
-        out.push({ ...base, albumName: meta.name, ...(message !== undefined ? { message } : {}) });
+        const { albumName, message } = await this.verifyInvitation(inv);
+        out.push({ ...base, albumName, ...(message !== undefined ? { message } : {}) });
       } catch (e) {
         if (!isRefusal(e)) throw e;
         out.push({ ...base, problem: e.message });
@@ -802,10 +844,32 @@ export class Albums {
     return out;
   }
 
-  /** Accepts an invitation that verifies (see `invitations()`); a refused one is not accepted. */
+  /** The checks of `invitations()` for one invitation; throws the refusal. */
+  private async verifyInvitation(inv: Invitation): Promise<{ albumName: string; message?: string }> {
+    const me = this.session;
+    if (inv.invitedBy.id !== inv.owner.id) {
+      throw new AlbumTrustError(inv.albumId, 'owner', `the invitation names ${inv.invitedBy.email} as its sender, but only the album's owner ${inv.owner.email} can invite`);
+    }
+    const state = await this.trust.verify(inv.albumId, inv.owner, inv.state);
+    const mine = state.members.find((m) => m.userId === me.user.id);
+    if (!mine || mine.role !== inv.role) {
+      throw new AlbumTrustError(inv.albumId, 'roster', mine ? `the owner signed you in as ${mine.role}, not ${inv.role}` : 'the owner has not signed you into this album');
+    }
+    const keys = await this.openKeys(inv.albumId, inv.sealedKeys, state, inv.owner);
+    const meta = await this.metadataOf(inv.albumId, inv.albumMetadataB64, keys, state);
+    if (!inv.messageSealedB64) return { albumName: meta.name };
+    const bytes = await verifying(`album ${inv.albumId}`, () => openMessage({
+      recipient: { userId: me.user.id, boxKeys: me.bundle.boxKeys },
+      senderPublicKey: this.library.pins.signingKeyOf(me, inv.invitedBy), senderId: inv.invitedBy.id,
+      sealed: fromBase64(inv.messageSealedB64!), expect: { topic: inviteTopic(inv.albumId) },
+    }));
+    return { albumName: meta.name, message: utf8Decode(bytes) };
+  }
+
+  /** Accepts an invitation that verifies (see `invitations()`); a refused one is not accepted, with the refusal. */
   async accept(invitationId: string): Promise<AlbumView> {
-    const inv = (await this.invitations()).find((i) => i.invitationId === invitationId);
-    if (inv?.problem) throw new AlbumTrustError(inv.albumId, 'owner', `the invitation does not verify, so it was not accepted: ${inv.problem}`);
+    const inv = (await this.api.call('listInvitations')).invitations.find((i) => i.invitationId === invitationId);
+    if (inv) await this.verifyInvitation(inv);
     const summary = await this.api.call('acceptInvitation', { params: { invitationId } });
     const { keys, state } = await this.open(summary.albumId);
     return this.view(summary, await this.metadataOf(summary.albumId, summary.metadataB64, keys, state), state);
