@@ -32,6 +32,7 @@ export const COMMAND_LINES: readonly { names: readonly string[]; line: string }[
   { names: ['link'], line: 'obscura link delete LINK' },
   { names: ['open'], line: "obscura open URL [--password P] [-o DIR]   # no account needed; quote the URL: 'https://…/s/ID#KEY'" },
   { names: ['fingerprint'], line: 'obscura fingerprint [EMAIL] [--accept]' },
+  { names: ['setup'], line: 'obscura setup status|run [--json]' },
 ];
 
 export const PRODUCT_COMMANDS: readonly string[] = [...new Set(COMMAND_LINES.flatMap((c) => c.names))];
@@ -52,6 +53,7 @@ export function mainHelp(): string {
     '  OBSCURA_NEW_PASSWORD      new password for passwd/recover without a prompt',
     '  OBSCURA_RECOVERY_KEY      recovery key for recover without a prompt',
     '  OBSCURA_LINK_PASSWORD     link password for link create/set --password and open, without a prompt',
+    '  OBSCURA_SETUP_POLL_MS     how often to look while another device runs the one-time setup (default 2000)',
     '  OBSCURA_DEBUG=1           print stack traces of unexpected errors',
     '  OBSCURA_INSECURE_FAST_KDF=1  TESTS ONLY: weak password stretching (never for real accounts)',
     '',

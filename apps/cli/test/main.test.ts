@@ -9,7 +9,7 @@ import { CliError, UsageError } from '../src/errors.ts';
 const EXPECTED = [
   'serve', 'signup', 'login', 'logout', 'whoami', 'sessions', 'passwd', 'recover', 'upload', 'backup', 'photos', 'download', 'trash', 'restore', 'delete',
   'albums', 'album', 'share', 'members', 'role', 'revoke', 'unshare', 'invitations', 'accept', 'decline', 'leave',
-  'share-photo', 'caption', 'link', 'links', 'open', 'fingerprint',
+  'share-photo', 'caption', 'link', 'links', 'open', 'fingerprint', 'setup',
 ];
 
 test('obscura --help lists exactly the product commands', async () => {
@@ -46,6 +46,7 @@ test('obscura --help lists exactly the product commands', async () => {
       '  obscura link delete LINK',
       "  obscura open URL [--password P] [-o DIR]   # no account needed; quote the URL: 'https://…/s/ID#KEY'",
       '  obscura fingerprint [EMAIL] [--accept]',
+      '  obscura setup status|run [--json]',
     ]);
     assert.deepEqual([...PRODUCT_COMMANDS].sort(), [...EXPECTED].sort());
     assert.equal(h.stderr.text, '');

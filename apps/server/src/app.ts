@@ -21,6 +21,7 @@ import { registerLinkPage } from './http/link-page.ts';
 import { createOpaqueServer } from './services/opaque.ts';
 import { RateLimiter, type RateLimitPolicy } from './services/rate-limiter.ts';
 import { SessionService } from './services/sessions.ts';
+import { SetupService } from './services/setup.ts';
 import { Sweeper } from './services/sweeper.ts';
 
 export interface AppDeps {
@@ -69,7 +70,8 @@ export async function createServices(deps: AppDeps): Promise<Services> {
   const albums = new AlbumService(db, clock, random, files, access, deps.mailer ?? logOnlyMailer(logger), logger, deps.publicUrl);
   const links = new LinkService(db, clock, files, new LinkThrottle(db, clock));
   const sweeper = new Sweeper(db, clock, files, logger);
-  return { auth, sessions, files, library, albums, links, sweeper };
+  const setup = new SetupService(db, clock);
+  return { auth, sessions, files, library, albums, links, sweeper, setup };
 }
 
 /** The Fastify app without listening (tests use `app.inject()`); `startServer` listens. */

@@ -134,7 +134,7 @@ describe('albums', () => {
       const id = randomUUID();
       await t.db.repos.users.insert({
         id, email: `bulk-${id}@example.org`, displayName: `Bulk ${i}`, opaqueRecord: randomBytes(192), x25519PublicKey: randomBytes(32),
-        ed25519PublicKey: randomBytes(32), passwordEnvelope: randomBytes(10), recoveryEnvelope: randomBytes(10), quotaBytes: 1, createdAt: 0,
+        ed25519PublicKey: randomBytes(32), passwordEnvelope: randomBytes(10), recoveryEnvelope: randomBytes(10), quotaBytes: 1, dataVersion: 2, createdAt: 0,
       });
       ids.push(id);
     }

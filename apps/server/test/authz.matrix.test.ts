@@ -139,6 +139,11 @@ describe('authorization matrix', () => {
     },
     { route: 'me', req: () => ({}), expect: everyone(200) },
     { route: 'listSessions', req: () => ({}), expect: everyone(200) },
+    // Fresh accounts are at the current data version: nothing to set up, no lease to report on.
+    { route: 'getSetup', req: () => ({}), expect: everyone(200) },
+    { route: 'startSetup', req: () => ({ body: { total: 1 } }), expect: everyone(200) },
+    { route: 'setupProgress', req: () => ({ body: { done: 1, total: 1 } }), expect: everyone(409) },
+    { route: 'finishSetup', req: () => ({}), expect: everyone(200) },
     { route: 'revokeSession', req: (fx) => ({ params: { sessionId: fx.ownerExtraSession } }), expect: exp({ owner: 200 }) },
 
     { route: 'createFile', variant: 'into my library', req: () => ({ body: fakeFile([10]).body }), expect: everyone(200) },
@@ -196,6 +201,11 @@ describe('authorization matrix', () => {
       route: 'rotateAlbum', variant: 'no one left since the last rotation',
       req: (fx) => ({ params: { albumId: fx.albumId }, body: { rotation: rotation(fx, remaining) } }),
       expect: exp({ owner: 200, editor: 403, viewer: 403 }),
+    },
+    {
+      route: 'signAlbumState', variant: 'the album is signed already',
+      req: (fx) => ({ params: { albumId: fx.albumId }, body: { epoch: fx.epoch, metadataB64: blob(40), state: signedState(1) } }),
+      expect: ownerOnly(409),
     },
     { route: 'listAlbumStates', req: (fx) => ({ params: { albumId: fx.albumId } }), expect: exp({ owner: 200, editor: 200, viewer: 200, pending: 200 }) },
     { route: 'listInvitations', req: () => ({}), expect: everyone(200) },

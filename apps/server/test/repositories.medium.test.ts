@@ -12,7 +12,7 @@ function newUser(o: Partial<NewUser> = {}): NewUser {
   return {
     id: randomUUID(), email: `${randomUUID()}@example.com`, displayName: 'Dee',
     opaqueRecord: randomBytes(192), x25519PublicKey: randomBytes(32), ed25519PublicKey: randomBytes(32),
-    passwordEnvelope: randomBytes(100), recoveryEnvelope: randomBytes(100), quotaBytes: 64 * GiB, createdAt: 1_700_000_000_000, ...o,
+    passwordEnvelope: randomBytes(100), recoveryEnvelope: randomBytes(100), quotaBytes: 64 * GiB, dataVersion: 2, createdAt: 1_700_000_000_000, ...o,
   };
 }
 

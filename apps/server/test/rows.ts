@@ -6,7 +6,7 @@ export async function insertUser(db: Database): Promise<string> {
   const id = randomUUID();
   await db.repos.users.insert({
     id, email: `${id}@example.org`, displayName: 'U', opaqueRecord: randomBytes(192), x25519PublicKey: randomBytes(32),
-    ed25519PublicKey: randomBytes(32), passwordEnvelope: randomBytes(10), recoveryEnvelope: randomBytes(10), quotaBytes: 10 ** 12, createdAt: 1,
+    ed25519PublicKey: randomBytes(32), passwordEnvelope: randomBytes(10), recoveryEnvelope: randomBytes(10), quotaBytes: 10 ** 12, dataVersion: 2, createdAt: 1,
   });
   return id;
 }

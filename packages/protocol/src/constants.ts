@@ -2,6 +2,14 @@
 
 /** Bumped when a request or response changes incompatibly. */
 export const PROTOCOL_VERSION = 1;
+/**
+ * Version of an account's stored data. 1: albums without owner-signed states. 2: every album the
+ * account owns has a signed state. A client of a newer version brings an older account up to
+ * date in a one-time setup (see docs/security.md); new accounts start at the current version.
+ */
+export const ACCOUNT_DATA_VERSION = 2;
+/** How long a device holds the one-time setup lease without reporting progress. */
+export const SETUP_LEASE_MS = 60_000;
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;

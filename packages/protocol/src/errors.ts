@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'limit-reached',
   'rotation-required',
   'setup-required',
+  'setup-in-progress',
   'quota-exceeded',
   'payload-too-large',
   'rate-limited',
@@ -31,6 +32,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   'rotation-required': 409,
   /** The album has no owner-signed state yet: it waits for its owner's one-time setup. */
   'setup-required': 409,
+  /** Another device of the account is running its one-time setup; wait and retry. */
+  'setup-in-progress': 409,
   'quota-exceeded': 413,
   'payload-too-large': 413,
   'rate-limited': 429,

@@ -48,6 +48,10 @@ export const routes = {
 
   me: { method: 'GET', path: '/api/me', auth: 'session', tag: 'account', summary: 'The current user, quota and usage', response: S.Me },
   listSessions: { method: 'GET', path: '/api/sessions', auth: 'session', tag: 'account', summary: 'Active sessions of the current user', response: S.SessionList },
+  getSetup: { method: 'GET', path: '/api/setup', auth: 'session', tag: 'account', summary: "The account's data version and any one-time setup running", response: S.SetupStatus },
+  startSetup: { method: 'POST', path: '/api/setup/start', auth: 'session', tag: 'account', summary: 'Take the one-time setup lease for this device (409 setup-in-progress while another device holds it)', body: S.SetupStartBody, response: S.SetupStatus },
+  setupProgress: { method: 'POST', path: '/api/setup/progress', auth: 'session', tag: 'account', summary: 'Report setup progress; renews the lease', body: S.SetupProgressBody, response: S.SetupStatus },
+  finishSetup: { method: 'POST', path: '/api/setup/finish', auth: 'session', tag: 'account', summary: "Mark the account's data as brought up to date; ends the lease", response: S.SetupStatus },
   revokeSession: { method: 'DELETE', path: '/api/sessions/:sessionId', auth: 'session', tag: 'account', summary: 'Revoke one of my sessions', params: S.SessionIdParams, response: S.Ok },
 
   createFile: { method: 'POST', path: '/api/files', auth: 'session', tag: 'files', summary: 'Declare an encrypted file; reserves quota; the file stays pending until complete', body: S.CreateFileBody, response: S.UploadStatus, bodyLimit: CREATE_FILE_BODY_MAX },
@@ -82,6 +86,7 @@ export const routes = {
   unshareAlbum: { method: 'POST', path: '/api/albums/:albumId/unshare', auth: 'session', tag: 'albums', summary: 'Stop sharing: remove everyone, delete public links, rotate the key; owner only', params: S.AlbumIdParams, body: S.RotationBody, response: S.AlbumDetail },
   leaveAlbum: { method: 'POST', path: '/api/albums/:albumId/leave', auth: 'session', tag: 'albums', summary: 'Leave an album for good (a pending invitee declines)', params: S.AlbumIdParams, response: S.Ok },
   rotateAlbum: { method: 'POST', path: '/api/albums/:albumId/rotate', auth: 'session', tag: 'albums', summary: 'Move the album to a new epoch key (after someone left); owner only', params: S.AlbumIdParams, body: S.RotationBody, response: S.AlbumDetail },
+  signAlbumState: { method: 'PUT', path: '/api/albums/:albumId/state', auth: 'session', tag: 'albums', summary: 'Give an album from before signed states its first owner-signed state (one-time setup); owner only', params: S.AlbumIdParams, body: S.SignAlbumStateBody, response: S.AlbumDetail },
   listAlbumStates: { method: 'GET', path: '/api/albums/:albumId/states', auth: 'session', tag: 'albums', summary: 'The owner-signed states of the album after a sequence number (to verify the chain from the one a client pinned)', params: S.AlbumIdParams, query: S.AlbumStatesQuery, response: S.AlbumStates },
 
   listInvitations: { method: 'GET', path: '/api/invitations', auth: 'session', tag: 'invitations', summary: 'My pending invitations, with the keys to read each album name', response: S.InvitationList },

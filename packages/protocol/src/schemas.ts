@@ -321,6 +321,32 @@ export const AlbumStates = Type.Object({ states: Type.Array(SignedAlbumState) })
 export type AlbumStates = Static<typeof AlbumStates>;
 export const AlbumStatesQuery = Type.Object({ since: Type.Optional(Type.Integer({ minimum: 0 })) });
 
+/**
+ * An album from before signed states gets its first state (seq 1, origin 'upgraded') from its
+ * owner's one-time setup, with the metadata re-encrypted under the current epoch.
+ */
+export const SignAlbumStateBody = Type.Object({ epoch: Epoch, metadataB64: AlbumMetadataB64, state: SignedAlbumStateInput });
+
+// ---------------------------------------------------------------- one-time setup
+
+export const SetupStatus = Type.Object({
+  /** Version of the account's stored data, and the version this server's clients bring it to. */
+  dataVersion: Type.Integer(),
+  currentVersion: Type.Integer(),
+  /** A setup running on some device of the account (the lease is live), else null. */
+  running: Type.Union([Type.Null(), Type.Object({
+    byThisSession: Type.Boolean(),
+    done: Type.Integer(),
+    total: Type.Integer(),
+    startedAt: Timestamp,
+    leaseExpiresAt: Timestamp,
+  })]),
+});
+export type SetupStatus = Static<typeof SetupStatus>;
+const SetupCount = Type.Integer({ minimum: 0, maximum: 10_000_000 });
+export const SetupStartBody = Type.Object({ total: SetupCount });
+export const SetupProgressBody = Type.Object({ done: SetupCount, total: SetupCount });
+
 /** One epoch key sealed to me (response). */
 export const SealedKey = Type.Object({ epoch: Epoch, sealedB64: Type.String(), sealedBy: UserRef });
 export type SealedKey = Static<typeof SealedKey>;

@@ -12,4 +12,5 @@ export * from './media/index.ts';
 export { AlbumTrust, AlbumTrustError, AlbumStatePins, type AlbumTrustCheck, type AlbumStatePin, type AlbumStatePinsJSON } from './album-trust.ts';
 export { Albums, type AlbumsOptions, type AlbumNotice, type VerifiedPerson, type AlbumView, type AlbumPhoto, type BrokenAlbumPhoto, type MemberView, type InvitationView, type ShareOptions } from './albums.ts';
 export { fingerprintOf, type PersonKeys } from './keys.ts';
+export { AccountSetup, type SetupOptions, type SetupOutcome, type SetupProgress } from './setup.ts';
 export { Links, openLink, parseLinkUrl, type LinkSettings, type LinkView, type LinkPhoto, type OpenedLink } from './links.ts';

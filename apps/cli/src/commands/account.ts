@@ -2,6 +2,7 @@
 import { fingerprintOf, Session } from '@obscura/sdk';
 import { boolOpt, stringOpt, type Command, type CommandArgs } from '../command.ts';
 import { connectOptions, describeError, forgetLocal, saveState, stretching, withClient, USER_AGENT } from '../client.ts';
+import { ensureSetup } from './setup.ts';
 import { CliError, UsageError } from '../errors.ts';
 import { formatBytes, printJson, printTable } from '../output.ts';
 import { readPassword } from '../prompt.ts';
@@ -69,6 +70,8 @@ export const login: Command = {
     if (previous && previous.userId !== session.user.id) await forgetLocal(ctx, previous.userId);
     await saveState(ctx, session);
     ctx.stdout.write(`Logged in as ${session.user.displayName} <${session.user.email}> on ${session.api.baseUrl}\n`);
+    // A newer client brings an account that is behind up to date right away ([Note: one-time setup]).
+    await withClient(ctx, (c) => ensureSetup(ctx, c, 'login'));
   },
 };
 

@@ -7,6 +7,7 @@ import { help } from './help.ts';
 import { backup, del, download, photos, restore, trash, upload } from './library.ts';
 import { link, links, open } from './links.ts';
 import { serve } from './serve.ts';
+import { setup } from './setup.ts';
 import { accept, caption, decline, invitations, leave, members, revoke, role, share, sharePhoto, unshare } from './sharing.ts';
 
 // [Note: registry is a function] `help` imports this module to look commands up; a
@@ -16,7 +17,7 @@ export function allCommands(): readonly Command[] {
     serve, signup, login, logout, whoami, sessions, passwd, recover,
     upload, backup, photos, download, trash, restore, del,
     albums, album, share, members, role, revoke, unshare, invitations, accept, decline, leave,
-    sharePhoto, caption, link, links, open, fingerprint,
+    sharePhoto, caption, link, links, open, fingerprint, setup,
     help,
   ];
 }

@@ -10,6 +10,7 @@ import { describeUpload, expandPaths, saveOriginal, uploadProgressFeeder } from 
 import { formatBytes, printJson, printTable } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { resolvePhotos, shortIdLength, type Candidate } from '../resolve.ts';
+import { ensureSetup } from './setup.ts';
 
 /** "2021-06-01T11:30:00" in the local time zone. */
 export function isoLocal(ms: number): string {
@@ -87,6 +88,8 @@ export const backup: Command = {
   positionals: { name: 'DIR', min: 1, max: 1 },
   run: (ctx, args) => withClient(ctx, async (c) => {
     const dir = resolve(ctx.cwd, args.positionals[0]!);
+    // [Note: one-time setup] backups pause (and say so) while the account's data is upgraded.
+    await ensureSetup(ctx, c, 'backup');
     let progress: ReturnType<typeof createProgress> | undefined;
     let total = 0;
     const sizes = new Map<string, number>();

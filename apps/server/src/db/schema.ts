@@ -19,7 +19,18 @@ export interface UsersTable {
   quota_bytes: Big;
   used_bytes: Big;
   library_seq: Big;
+  data_version: ColumnType<number, number | undefined, number>;
   created_at: Big;
+}
+
+export interface AccountSetupsTable {
+  user_id: string;
+  target_version: number;
+  holder_session_id: string;
+  lease_until: Big;
+  done: number;
+  total: number;
+  started_at: Big;
 }
 
 export interface SessionsTable {
@@ -187,6 +198,7 @@ export interface DB {
   album_keys: AlbumKeysTable;
   album_items: AlbumItemsTable;
   album_states: AlbumStatesTable;
+  account_setups: AccountSetupsTable;
   links: LinksTable;
   link_keys: LinkKeysTable;
   link_throttle: LinkThrottleTable;

@@ -7,6 +7,7 @@ import type { BinaryBody, FileService } from '../services/files.ts';
 import type { LibraryService } from '../services/library.ts';
 import type { LinkService } from '../services/links.ts';
 import type { SessionService } from '../services/sessions.ts';
+import type { SetupService } from '../services/setup.ts';
 import type { Sweeper } from '../services/sweeper.ts';
 
 export interface Services {
@@ -17,6 +18,7 @@ export interface Services {
   albums: AlbumService;
   links: LinkService;
   sweeper: Sweeper;
+  setup: SetupService;
 }
 
 /** What a handler gets: validated params/query/body, the caller, and the raw body stream for binary uploads. */
@@ -54,6 +56,10 @@ export function handlers(s: Services): Handlers {
     me: (c) => s.auth.me(c.auth),
     listSessions: (c) => s.sessions.list(c.auth),
     revokeSession: (c) => s.sessions.revoke(c.auth, c.params.sessionId),
+    getSetup: (c) => s.setup.status(c.auth),
+    startSetup: (c) => s.setup.start(c.auth, c.body.total),
+    setupProgress: (c) => s.setup.progress(c.auth, c.body.done, c.body.total),
+    finishSetup: (c) => s.setup.finish(c.auth),
 
     createFile: (c) => s.files.create(c.auth, c.body),
     putBlock: (c) => s.files.putBlock(c.auth, c.params.fileId, c.params.index, c.stream, c.contentLength),
@@ -87,6 +93,7 @@ export function handlers(s: Services): Handlers {
     unshareAlbum: (c) => s.albums.unshare(c.auth, c.params.albumId, c.body.rotation),
     leaveAlbum: (c) => s.albums.leave(c.auth, c.params.albumId),
     rotateAlbum: (c) => s.albums.rotate(c.auth, c.params.albumId, c.body.rotation),
+    signAlbumState: (c) => s.albums.signLegacy(c.auth, c.params.albumId, c.body),
     listAlbumStates: (c) => s.albums.states(c.auth, c.params.albumId, c.query.since),
 
     listInvitations: (c) => s.albums.invitations(c.auth),

@@ -82,6 +82,13 @@ export class AlbumsRepository {
     await this.db.updateTable('albums').set({ state_seq: s.seq }).where('id', '=', s.albumId).execute();
   }
 
+  /** How many albums `ownerId` owns that have no signed state yet. */
+  async unsignedOwnedBy(ownerId: string): Promise<number> {
+    const r = await this.db.selectFrom('albums').select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+      .where('owner_id', '=', ownerId).where('state_seq', '=', 0).executeTakeFirstOrThrow();
+    return toNumber(r.n);
+  }
+
   /** States with seq > `since`, oldest first. */
   async states(albumId: string, since: number, limit: number): Promise<AlbumStateRow[]> {
     const rows = await this.db.selectFrom('album_states').selectAll().where('album_id', '=', albumId).where('seq', '>', since)

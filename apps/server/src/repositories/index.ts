@@ -61,7 +61,7 @@ export class Database {
   }
 }
 
-export type { UserRow } from './users.ts';
+export type { UserRow, SetupRow } from './users.ts';
 export type { SessionRow } from './sessions.ts';
 export type { FileRow, BlockRow } from './files.ts';
 export type { LibraryItemRow, ChangeRow, LookupRow } from './library.ts';

@@ -13,11 +13,23 @@ export interface UserRow {
   recoveryEnvelope: Uint8Array;
   quotaBytes: number;
   usedBytes: number;
+  /** Version of the account's stored data (see ACCOUNT_DATA_VERSION and the one-time setup). */
+  dataVersion: number;
   createdAt: number;
 }
 
 /** A new account: usage starts at zero. */
 export type NewUser = Omit<UserRow, 'usedBytes'>;
+
+export interface SetupRow {
+  userId: string;
+  targetVersion: number;
+  holderSessionId: string;
+  leaseUntil: number;
+  done: number;
+  total: number;
+  startedAt: number;
+}
 
 export class UsersRepository {
   constructor(private readonly db: Kysely<DB>) {}
@@ -29,7 +41,7 @@ export class UsersRepository {
       opaque_record: fromBytes(u.opaqueRecord), x25519_public_key: fromBytes(u.x25519PublicKey),
       ed25519_public_key: fromBytes(u.ed25519PublicKey), password_envelope: fromBytes(u.passwordEnvelope),
       recovery_envelope: fromBytes(u.recoveryEnvelope), quota_bytes: u.quotaBytes, used_bytes: 0,
-      library_seq: 0, created_at: u.createdAt,
+      library_seq: 0, data_version: u.dataVersion, created_at: u.createdAt,
     }).onConflict((oc) => oc.column('email').doNothing()).executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
   }
@@ -90,18 +102,51 @@ export class UsersRepository {
       .executeTakeFirstOrThrow();
     return toNumber(r.library_seq);
   }
+
+  // ------------------------------------------------------------ one-time setup
+
+  async setDataVersion(id: string, version: number): Promise<void> {
+    await this.db.updateTable('users').set({ data_version: version }).where('id', '=', id).execute();
+  }
+
+  async setup(userId: string): Promise<SetupRow | undefined> {
+    const r = await this.db.selectFrom('account_setups').selectAll().where('user_id', '=', userId).executeTakeFirst();
+    return r && {
+      userId: r.user_id, targetVersion: toNumber(r.target_version), holderSessionId: r.holder_session_id, leaseUntil: toNumber(r.lease_until),
+      done: toNumber(r.done), total: toNumber(r.total), startedAt: toNumber(r.started_at),
+    };
+  }
+
+  /** Creates or replaces the user's setup lease (the caller checked, under the user's row lock, that it may). */
+  async putSetup(s: SetupRow): Promise<void> {
+    await this.db.deleteFrom('account_setups').where('user_id', '=', s.userId).execute();
+    await this.db.insertInto('account_setups').values({
+      user_id: s.userId, target_version: s.targetVersion, holder_session_id: s.holderSessionId, lease_until: s.leaseUntil,
+      done: s.done, total: s.total, started_at: s.startedAt,
+    }).execute();
+  }
+
+  async deleteSetup(userId: string): Promise<void> {
+    await this.db.deleteFrom('account_setups').where('user_id', '=', userId).execute();
+  }
+
+  /** Locks the user's row for the rest of the transaction ([Note: row lock by no-op update]). */
+  async lock(id: string): Promise<UserRow | undefined> {
+    const r = await this.db.updateTable('users').set({ data_version: sql`data_version` }).where('id', '=', id).returningAll().executeTakeFirst();
+    return r && toUser(r);
+  }
 }
 
 function toUser(r: {
   id: string; email: string; display_name: string; opaque_record: Uint8Array; x25519_public_key: Uint8Array;
   ed25519_public_key: Uint8Array; password_envelope: Uint8Array; recovery_envelope: Uint8Array;
-  quota_bytes: number | string | bigint; used_bytes: number | string | bigint; created_at: number | string | bigint;
+  quota_bytes: number | string | bigint; used_bytes: number | string | bigint; data_version: number | string | bigint; created_at: number | string | bigint;
 }): UserRow {
   return {
     id: r.id, email: r.email, displayName: r.display_name,
     opaqueRecord: toBytes(r.opaque_record), x25519PublicKey: toBytes(r.x25519_public_key),
     ed25519PublicKey: toBytes(r.ed25519_public_key), passwordEnvelope: toBytes(r.password_envelope),
     recoveryEnvelope: toBytes(r.recovery_envelope), quotaBytes: toNumber(r.quota_bytes),
-    usedBytes: toNumber(r.used_bytes), createdAt: toNumber(r.created_at),
+    usedBytes: toNumber(r.used_bytes), dataVersion: toNumber(r.data_version), createdAt: toNumber(r.created_at),
   };
 }

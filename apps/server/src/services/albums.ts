@@ -2,7 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import {
   ALBUM_MEMBERS_MAX, CHANGES_LIMIT_DEFAULT,
   type AddAlbumItemsBody, type AlbumDetail, type AlbumItems, type AlbumMember, type AlbumSummary, type CreateAlbumBody,
-  type Invitation, type Rotation, type ShareAlbumBody, type SignedAlbumState, type SignedAlbumStateInput, type UpdateAlbumMetadataBody, type UserRef,
+  type Invitation, type Rotation, type ShareAlbumBody, type SignAlbumStateBody, type SignedAlbumState, type SignedAlbumStateInput, type UpdateAlbumMetadataBody, type UserRef,
 } from '@obscura/protocol';
 import { AppError, badRequest, conflict, notFound, shortId } from '../errors.ts';
 import { isUniqueViolation } from '../db/dialect/index.ts';
@@ -103,6 +103,23 @@ export class AlbumService {
     await this.db.tx(async (r) => {
       const a = await r.albums.lock(album.id);
       if (!a) throw albumNotFound(album.id);
+      if (body.epoch !== a.currentEpoch) throw keyChanged();
+      const now = this.clock.now();
+      await appendState(r, a, body.state, now);
+      await r.albums.update(a.id, { metadata: fromB64(body.metadataB64), metadataEpoch: body.epoch, updatedAt: now });
+    });
+    return this.get(auth, album.id);
+  }
+
+  /** The first signed state of an album from before signed states (its owner's one-time setup). */
+  async signLegacy(auth: AuthContext, albumId: string, body: S<typeof SignAlbumStateBody>): Promise<S<typeof AlbumDetail>> {
+    const { album } = await requireRole(this.db.repos, auth.userId, albumId.toLowerCase(), ['owner'],
+      (role) => `only the album owner can sign its state; ${plural(role)} wait for the owner's one-time setup`);
+    if (body.state.seq !== 1) throw badRequest("an album's first signed state is number 1");
+    await this.db.tx(async (r) => {
+      const a = await r.albums.lock(album.id);
+      if (!a) throw albumNotFound(album.id);
+      if (a.stateSeq !== 0) throw conflict(`this album already has a signed state (number ${a.stateSeq}); nothing was changed`);
       if (body.epoch !== a.currentEpoch) throw keyChanged();
       const now = this.clock.now();
       await appendState(r, a, body.state, now);

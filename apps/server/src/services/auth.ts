@@ -1,6 +1,7 @@
 import { createHmac, createPublicKey, verify } from 'node:crypto';
 import type { Static } from '@sinclair/typebox';
 import {
+  ACCOUNT_DATA_VERSION,
   recoverySignedMessage, type LoginFinishBody, type LoginStartBody, type LoginStartResponse, type Me,
   type PasswordChangeFinishBody, type PasswordChangeStartBody, type RecoveryFinishBody, type RecoveryStartBody,
   type RecoveryStartResponse, type RegistrationResponse, type Session, type SignupFinishBody, type SignupStartBody, type User,
@@ -80,7 +81,7 @@ export class AuthService {
         opaqueRecord: fromB64Url(body.registrationRecordB64),
         x25519PublicKey: fromB64(body.x25519PublicKeyB64), ed25519PublicKey: fromB64(body.ed25519PublicKeyB64),
         passwordEnvelope: fromB64(body.passwordEnvelopeB64), recoveryEnvelope: fromB64(body.recoveryEnvelopeB64),
-        quotaBytes: this.defaultQuotaBytes, usedBytes: 0, createdAt: this.clock.now(),
+        quotaBytes: this.defaultQuotaBytes, usedBytes: 0, dataVersion: ACCOUNT_DATA_VERSION, createdAt: this.clock.now(),
       };
       if (!(await r.users.insert(user))) throw conflict('an account with this email already exists; log in instead');
       return this.sessionFor(r, user, client);
