@@ -98,7 +98,7 @@ export const caption: Command = {
 };
 
 export function memberJson(m: MemberView) {
-  return { email: m.email, name: m.displayName, userId: m.userId, role: m.role, status: m.status, fingerprint: m.fingerprint, invitationId: m.invitationId };
+  return { email: m.email, name: m.displayName, userId: m.userId, role: m.role, status: m.status, fingerprint: m.fingerprint, invitationId: m.invitationId, inRoster: m.inRoster };
 }
 
 export const members: Command = {
@@ -118,7 +118,8 @@ export const members: Command = {
       { header: 'EMAIL', value: (m: MemberView) => m.email },
       { header: 'NAME', value: (m) => m.displayName },
       { header: 'ROLE', value: (m) => m.role },
-      { header: 'STATUS', value: (m) => m.status },
+      // [Note: album state is owner-signed] a live member the owner never signed in is flagged.
+      { header: 'STATUS', value: (m) => (m.inRoster || (m.status !== 'active' && m.status !== 'pending') ? m.status : `${m.status} (NOT signed in by the owner)`) },
       { header: 'FINGERPRINT', value: (m) => m.fingerprint },
     ], list);
   }),
