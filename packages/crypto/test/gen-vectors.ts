@@ -13,12 +13,13 @@ import { signManifest } from '../src/manifest.ts';
 import { wrapAlbumKeyForLink, wrapFileKeyForAlbum, wrapFileKeyForLibrary, wrapFileKeyForLink } from '../src/wrap.ts';
 import { encryptAlbumMetadata } from '../src/album.ts';
 import { sealAlbumKey, sealMessage } from '../src/seal.ts';
+import { albumStateHash, signAlbumState } from '../src/album-state.ts';
 import { deriveLinkKeys, encodeLinkPasswordParams } from '../src/link.ts';
 import { createAccount, serializeAccountBundle } from '../src/account.ts';
 import { fingerprint } from '../src/fingerprint.ts';
 import { contentHash } from '../src/content-hash.ts';
 import { contentHashKeyFromBytes } from '../src/keys.ts';
-import { COMPUTED_SIZES, STORED_SIZES, VECTORS_DIR, fixed, pattern, seed } from './vector-inputs.ts';
+import { COMPUTED_SIZES, STORED_SIZES, VECTORS_DIR, albumStateInputs, fixed, pattern, seed } from './vector-inputs.ts';
 
 const write = (name: string, value: unknown) => {
   mkdirSync(VECTORS_DIR, { recursive: true });
@@ -110,6 +111,17 @@ write('sealed-padded.json', {
     { topic: 'invite:album-vector', messageHex: toHex(longMessage), sealedHex: toHex(await sealMessage({ sender: alice, recipient: { userId: 'bob', x25519PublicKey: bob.boxKeys.publicKey }, topic: 'invite:album-vector', message: longMessage })) },
   ],
 });
+
+{
+  const { genesis, second } = await albumStateInputs();
+  const s1 = await signAlbumState(alice.signingKeys, genesis);
+  const s2 = await signAlbumState(alice.signingKeys, await second(await albumStateHash(s1.state)));
+  write('album-state.json', {
+    description: 'Owner-signed album states v1 (deterministic): genesis (seq 1, epoch 1, no members) and state 2 (epoch 2, bob as editor), signed by alice = seed("alice-ed25519"). Inputs in vector-inputs.ts albumStateInputs(); re-encode, re-sign and compare, verify, chain.',
+    ownerPublicKeyHex: toHex(alice.signingKeys.publicKey),
+    states: [s1, s2].map((s) => ({ stateHex: toHex(s.state), signatureHex: toHex(s.signature) })),
+  });
+}
 
 const linkParams = { salt: seed('link-salt').subarray(0, 16), kdf: fixed.tinyKdf };
 const noPw = await deriveLinkKeys(fixed.linkSecret, undefined);

@@ -29,6 +29,23 @@ export const fixed = {
   tinyKdf: { memoryKiB: 64, iterations: 1, parallelism: 1 },
 };
 
+/** The two owner-signed album states of album-state.json (deterministic: Ed25519 signs deterministically). */
+export async function albumStateInputs() {
+  const { albumEpochCommitment } = await import('../src/album-state.ts');
+  const k1 = albumKeyFromBytes('album-vector', 1, seed('album-state-key-1'));
+  const k2 = albumKeyFromBytes('album-vector', 2, seed('album-state-key-2'));
+  const genesis = {
+    albumId: 'album-vector', ownerId: 'alice', ownerSigningKey: fixed.alice.signingKeys.publicKey, kind: 'album' as const, origin: 'created' as const,
+    createdAt: 1_700_000_000_000, seq: 1, epoch: 1, epochCommitments: [await albumEpochCommitment(k1)], metadataHash: seed('album-state-metadata-1'), members: [],
+  };
+  const c2 = await albumEpochCommitment(k2);
+  const second = (prevHash: Uint8Array) => ({
+    ...genesis, seq: 2, prevHash, epoch: 2, epochCommitments: [genesis.epochCommitments[0]!, c2], metadataHash: seed('album-state-metadata-2'),
+    members: [{ userId: 'bob', email: 'bob@example.org', role: 'editor' as const, ed25519PublicKey: fixed.bob.signingKeys.publicKey, x25519PublicKey: fixed.bob.boxKeys.publicKey }],
+  });
+  return { keys: [k1, k2], genesis, second };
+}
+
 /** Sizes whose blocks are stored in full (hex). */
 export const STORED_SIZES = [0, 1, 1000];
 /** Sizes whose block hashes are stored and whose ciphertexts are recomputed. */

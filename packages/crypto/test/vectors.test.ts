@@ -16,10 +16,11 @@ import { fingerprint } from '../src/fingerprint.ts';
 import { contentHash } from '../src/content-hash.ts';
 import {
   albumKeyFromBytes, boxKeyPairFromPrivate, contentHashKeyFromBytes, ed25519PublicKeyFromBytes, fileKeyFromBytes, libraryKeyFromBytes,
-  linkKeyFromBytes, x25519PublicKeyFromBytes,
+  linkKeyFromBytes, signingKeyPairFromSeed, x25519PublicKeyFromBytes,
 } from '../src/keys.ts';
 import { primitives } from '#primitives';
-import { VECTORS_DIR, pattern } from './vector-inputs.ts';
+import { VECTORS_DIR, albumStateInputs, pattern, seed } from './vector-inputs.ts';
+import { checkAlbumStateSuccessor, checkEpochKeyInState, signAlbumState, verifyAlbumState } from '../src/album-state.ts';
 import { collect, concat } from './helpers.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -106,6 +107,22 @@ describe('format vectors', () => {
       const msg = await openMessage({ recipient: { userId: v.bob.userId, boxKeys }, senderPublicKey, senderId: v.alice.userId, sealed, expect: { topic: m.topic } });
       assert.equal(toHex(msg), m.messageHex);
     }
+  });
+
+  test('album states re-sign byte for byte, verify under the owner key, and chain', async () => {
+    const v = load('album-state.json');
+    const owner = ed25519PublicKeyFromBytes(fromHex(v.ownerPublicKeyHex));
+    const [s1, s2] = await Promise.all((v.states as { stateHex: string; signatureHex: string }[]).map((s) =>
+      verifyAlbumState(fromHex(s.stateHex), fromHex(s.signatureHex), owner, { albumId: 'album-vector', ownerId: 'alice' })));
+    checkAlbumStateSuccessor(s1!, s2!);
+    assert.deepEqual([s2!.seq, s2!.epoch, s2!.members.map((m) => [m.userId, m.role])], [2, 2, [['bob', 'editor']]]);
+    const { keys, genesis, second } = await albumStateInputs();
+    for (const k of keys) await checkEpochKeyInState(s2!, k);
+    const alice = await signingKeyPairFromSeed(seed('alice-ed25519'));
+    const again1 = await signAlbumState(alice, genesis);
+    const again2 = await signAlbumState(alice, await second(s1!.hash));
+    assert.deepEqual([toHex(again1.state), toHex(again1.signature), toHex(again2.state), toHex(again2.signature)],
+      [v.states[0].stateHex, v.states[0].signatureHex, v.states[1].stateHex, v.states[1].signatureHex]);
   });
 
   test('link derivation recomputes exactly', async () => {
