@@ -96,7 +96,7 @@ test('backup of a folder, timeline newest first by capture time, byte-identical 
   const rows = table.trimEnd().split('\n');
   assert.match(rows[0]!, /^ID\s+CAPTURED\s+NAME\s+SIZE\s+UPLOADER$/);
   assert.equal(rows.length, n + 1);
-  assert.match(rows[1]!, /^[0-9a-f]{8,}\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\s+\S+\.(jpg|mp4)\s+[\d.]+ (B|KiB|MiB)\s+Ann$/);
+  assert.match(rows[1]!, /^[0-9a-f]{8,}\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\s+\S+\.(jpg|mp4)\s+[\d.]+ (B|KiB|MiB)\s+Ann <\S+@example\.org>$/);
 
   // download every original (some by 8-character prefix) into a folder
   const out = join(work, 'dl');

@@ -12,7 +12,8 @@ export interface TimelineEntry {
   readonly fileId: string;
   readonly state: 'active' | 'trashed';
   readonly seq: number;
-  readonly uploader: { readonly id: string; readonly displayName: string };
+  /** The email is the one pinned for the key that signed the photo ([Note: uploader shown authentically]). */
+  readonly uploader: { readonly id: string; readonly displayName: string; readonly email?: string };
   readonly encryptedSize: number;
   readonly uploadedAt: string;
   readonly contentHash: string | null;
@@ -86,7 +87,7 @@ export class TimelineIndex {
   private async open(library: Library, item: LibraryChange): Promise<TimelineEntry | undefined> {
     if (item.state === 'deleted') return undefined;
     const base = {
-      fileId: item.fileId, state: item.state, seq: item.seq, uploader: { id: item.uploader.id, displayName: item.uploader.displayName },
+      fileId: item.fileId, state: item.state, seq: item.seq, uploader: { id: item.uploader.id, displayName: item.uploader.displayName, ...(item.uploader.email ? { email: item.uploader.email } : {}) },
       encryptedSize: item.encryptedSize, uploadedAt: item.createdAt, contentHash: item.contentHash,
     };
     const session = library.session;

@@ -7,7 +7,7 @@ import { backupCacheFile, withClient, type Client } from '../client.ts';
 import type { CliContext } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { describeUpload, expandPaths, saveOriginal, uploadProgressFeeder } from '../files.ts';
-import { formatBytes, printJson, printTable } from '../output.ts';
+import { formatBytes, personLabel, printJson, printTable } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { resolvePhotos, shortIdLength, type Candidate } from '../resolve.ts';
 import { ensureSetup } from './setup.ts';
@@ -135,7 +135,7 @@ export function photoJson(e: TimelineEntry) {
     mimeType: m ? m.mimeType : null,
     size: m ? m.size : null,
     encryptedSize: e.encryptedSize,
-    uploader: { id: e.uploader.id, name: e.uploader.displayName },
+    uploader: { id: e.uploader.id, name: e.uploader.displayName, email: e.uploader.email ?? null },
     uploadedAt: e.uploadedAt,
     verified: !e.problem,
     ...(e.problem ? { problem: e.problem } : {}),
@@ -168,7 +168,7 @@ export const photos: Command = {
       { header: 'CAPTURED', value: (r) => (r.entry.metadata ? isoLocal(r.entry.metadata.capturedAt) : '-') },
       { header: 'NAME', value: (r) => (r.entry.problem ? `REFUSED: ${r.entry.problem}` : r.entry.metadata!.name) },
       { header: 'SIZE', value: (r) => (r.entry.metadata ? formatBytes(r.entry.metadata.size) : '-'), align: 'right' },
-      { header: 'UPLOADER', value: (r) => r.entry.uploader.displayName },
+      { header: 'UPLOADER', value: (r) => personLabel(r.entry.uploader) },
     ], list.map((entry) => ({ id: entry.fileId, entry })));
   }),
 };
