@@ -9,6 +9,7 @@ import {
 import { nodeLibrary } from '@obscura/sdk/node';
 import { readPrivateJson, writePrivateFile, type CliContext, type CliState } from './context.ts';
 import { CliError } from './errors.ts';
+import { safe } from './terminal-text.ts';
 
 export const USER_AGENT = 'obscura-cli/0.1.0';
 export const NOT_LOGGED_IN = 'not logged in; run obscura login --server URL --email E';
@@ -158,7 +159,7 @@ export async function openClient(ctx: CliContext, extra: Omit<ConnectOptions, 's
   const library = nodeLibrary(session, { pins });
   const statesFile = albumStatesFile(session.user.id);
   const statePins = new AlbumStatePins(await readPrivateJson<AlbumStatePinsJSON>(ctx.home, statesFile));
-  const albums = new Albums(library, { statePins, onNotice: (n) => ctx.stderr.write(`${describeNotice(n)}\n`) });
+  const albums = new Albums(library, { statePins, onNotice: (n) => ctx.stderr.write(safe`${describeNotice(n)}\n`) });
   let synced: TimelineIndex | undefined;
   return {
     ctx, state, session, library, albums, pins,

@@ -1,6 +1,7 @@
 // Human and machine output, and the one place errors become text + exit code.
 import type { CliContext, OutStream } from './context.ts';
 import { CliError, EXIT_FAILURE } from './errors.ts';
+import { safeJson, safeText } from './terminal-text.ts';
 
 /** 1536 → "1.5 KiB" (binary units, one decimal below 10, none above). */
 export function formatBytes(n: number): string {
@@ -28,9 +29,12 @@ export interface Column<T> {
   align?: 'left' | 'right';
 }
 
-/** A plain aligned table (two spaces between columns, no borders), header first. */
+/**
+ * A plain aligned table (two spaces between columns, no borders), header first. Every cell
+ * goes through safeText ([Note: terminal text]): a value never breaks a row or a column.
+ */
 export function formatTable<T>(columns: readonly Column<T>[], rows: readonly T[]): string {
-  const cells = rows.map((r) => columns.map((c) => c.value(r)));
+  const cells = rows.map((r) => columns.map((c) => safeText(c.value(r))));
   const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => row[i]!.length)));
   const line = (vals: string[]) =>
     vals.map((v, i) => (columns[i]!.align === 'right' ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join('  ').trimEnd();
@@ -44,23 +48,26 @@ export function printTable<T>(out: OutStream, columns: readonly Column<T>[], row
 /**
  * [Note: --json output] One JSON document on stdout, two-space indented, keys in the
  * order the command documents them; nothing else is written to stdout in --json mode
- * (progress and warnings go to stderr), so scripts can pipe it to jq.
+ * (progress and warnings go to stderr), so scripts can pipe it to jq. C1 and bidi controls
+ * are escaped as \uXXXX like C0 ([Note: terminal text]), so `cat`-ing it is harmless too.
  */
 export function printJson(out: OutStream, value: unknown): void {
-  out.write(`${JSON.stringify(value, null, 2)}\n`);
+  out.write(`${safeJson(value, 2)}\n`);
 }
 
 /**
  * Prints an error as ONE line "obscura: <message>" on stderr and returns the exit code.
  * Known errors (CliError) exit with their code; anything else exits 1, with the stack
- * only when OBSCURA_DEBUG=1.
+ * only when OBSCURA_DEBUG=1. Messages quote names and the server's words, so they go
+ * through safeText ([Note: terminal text]); a CliError is shown whole (a newline inside a
+ * quoted name shows as \n instead of hiding the rest), other errors by their first line.
  */
 export function reportError(ctx: Pick<CliContext, 'stderr' | 'env'>, err: unknown): number {
   const debug = ctx.env.OBSCURA_DEBUG === '1';
-  const message = err instanceof Error ? err.message : String(err);
-  const firstLine = (message.split('\n')[0] ?? '').trim() || (err instanceof Error ? err.name : 'unknown error');
-  ctx.stderr.write(`obscura: ${firstLine}\n`);
-  if (debug && err instanceof Error && err.stack) ctx.stderr.write(`${err.stack}\n`);
+  const message = (err instanceof Error ? err.message : String(err)).trim();
+  const shown = err instanceof CliError ? message : (message.split('\n')[0] ?? '').trim();
+  ctx.stderr.write(`obscura: ${safeText(shown || (err instanceof Error ? err.name : 'unknown error'))}\n`);
+  if (debug && err instanceof Error && err.stack) ctx.stderr.write(`${err.stack.split('\n').map(safeText).join('\n')}\n`);
   return err instanceof CliError ? err.exitCode : EXIT_FAILURE;
 }
 

@@ -2,6 +2,7 @@
 // periodic lines in logs and pipes, nothing with --quiet. Always on stderr.
 import type { CliContext } from './context.ts';
 import { formatBytes, formatDurationS } from './output.ts';
+import { safeText } from './terminal-text.ts';
 
 export interface ProgressTotals { bytes: number; files: number }
 
@@ -28,6 +29,9 @@ export interface ProgressOptions {
 
 export function createProgress(ctx: Pick<CliContext, 'stderr' | 'quiet' | 'now'>, o: ProgressOptions): Progress {
   const done: ProgressTotals = { bytes: 0, files: 0 };
+  // [Note: terminal text] the label and the summary may name folders and files: escaped;
+  // only the bar's own "\r ESC [K" reaches the terminal as a control.
+  const label = safeText(o.label);
   const tty = ctx.stderr.isTTY === true;
   const interval = tty ? (o.redrawIntervalMs ?? 100) : (o.lineIntervalMs ?? 5000);
   const start = ctx.now();
@@ -55,12 +59,12 @@ export function createProgress(ctx: Pick<CliContext, 'stderr' | 'quiet' | 'now'>
       const width = 24;
       const filled = Math.round((s.pct / 100) * width);
       const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
-      let text = `${o.label} ${bar} ${String(s.pct).padStart(3)}%  ${counts}`;
+      let text = `${label} ${bar} ${String(s.pct).padStart(3)}%  ${counts}`;
       const cols = ctx.stderr.columns;
       if (cols && text.length > cols - 1) text = text.slice(0, cols - 1);
       ctx.stderr.write(`\r\x1b[K${text}`);
     } else {
-      ctx.stderr.write(`${o.label}: ${s.pct}%  ${counts}\n`);
+      ctx.stderr.write(`${label}: ${s.pct}%  ${counts}\n`);
     }
   };
 
@@ -77,7 +81,7 @@ export function createProgress(ctx: Pick<CliContext, 'stderr' | 'quiet' | 'now'>
       }
       const elapsed = formatDurationS((ctx.now() - start) / 1000);
       if (tty) ctx.stderr.write('\r\x1b[K');
-      ctx.stderr.write(`${o.label}: ${summary ?? `${done.files} files, ${formatBytes(done.bytes)}`} in ${elapsed}\n`);
+      ctx.stderr.write(`${label}: ${safeText(summary ?? `${done.files} files, ${formatBytes(done.bytes)}`)} in ${elapsed}\n`);
       finished = true;
     },
   };

@@ -439,10 +439,17 @@ export class Library {
     async function* fetched() {
       const queue: Promise<Uint8Array>[] = [];
       let next = 0;
-      while (next < count && queue.length < prefetch) queue.push(api.download('getBlock', { fileId, index: next++ }));
+      // A prefetched block whose request fails after an earlier failure must not become an
+      // unhandled rejection: mark each as handled here; awaiting it below still throws.
+      const get = () => {
+        const p = api.download('getBlock', { fileId, index: next++ });
+        p.catch(() => undefined);
+        return p;
+      };
+      while (next < count && queue.length < prefetch) queue.push(get());
       while (queue.length) {
         const b = await queue.shift()!;
-        if (next < count) queue.push(api.download('getBlock', { fileId, index: next++ }));
+        if (next < count) queue.push(get());
         yield b;
       }
     }

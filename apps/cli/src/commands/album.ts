@@ -9,6 +9,7 @@ import { describeUpload, expandPaths, uploadProgressFeeder } from '../files.ts';
 import { formatBytes, personLabel, printJson, printTable } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { isFullId, resolveAlbum, resolvePhoto, resolvePhotos, shortIdLength } from '../resolve.ts';
+import { safe } from '../terminal-text.ts';
 import { isoLocal, timelineCandidates } from './library.ts';
 
 const JSON_OPT = { json: { type: 'boolean', description: 'print one JSON document on stdout (see docs/cli.md)' } } as const;
@@ -131,7 +132,7 @@ const SUBS: Record<string, Sub> = {
     usage: 'album create NAME', summary: 'create an album (its name is encrypted; the server never sees it)', args: [1, 1],
     async run(c, [name]) {
       const a = await c.albums.create(name!);
-      c.ctx.stdout.write(`${a.albumId}  ${a.name ?? ''}\n`);
+      c.ctx.stdout.write(safe`${a.albumId}  ${a.name ?? ''}\n`);
     },
   },
   rename: {
@@ -139,7 +140,7 @@ const SUBS: Record<string, Sub> = {
     async run(c, [album, name]) {
       const { albumId } = await findAlbum(c, album!);
       const a = await c.albums.rename(albumId, name!);
-      c.ctx.stdout.write(`renamed album ${a.albumId} to "${a.name ?? name}"\n`);
+      c.ctx.stdout.write(safe`renamed album ${a.albumId} to "${a.name ?? name}"\n`);
     },
   },
   cover: {
@@ -148,7 +149,7 @@ const SUBS: Record<string, Sub> = {
       const { albumId, view } = await findAlbum(c, album!);
       const fileId = resolvePhoto(photo!, albumPhotoCandidates(await photosOf(c, albumId)), { allowUnknownFullId: true });
       await c.albums.setCover(albumId, fileId);
-      c.ctx.stdout.write(`cover of ${albumLabel(view ?? { albumId })} set to ${fileId}\n`);
+      c.ctx.stdout.write(safe`cover of ${albumLabel(view ?? { albumId })} set to ${fileId}\n`);
     },
   },
   delete: {
@@ -156,7 +157,7 @@ const SUBS: Record<string, Sub> = {
     async run(c, [album]) {
       const { albumId, view } = await findAlbum(c, album!);
       const freed = await c.albums.delete(albumId);
-      c.ctx.stdout.write(`deleted ${albumLabel(view ?? { albumId })}${freed ? ` (${freed} photos only the album held were deleted)` : ''}\n`);
+      c.ctx.stdout.write(safe`deleted ${albumLabel(view ?? { albumId })}${freed ? ` (${freed} photos only the album held were deleted)` : ''}\n`);
     },
   },
   add: {
@@ -165,7 +166,7 @@ const SUBS: Record<string, Sub> = {
       const { albumId, view } = await findAlbum(c, album!);
       const ids = resolvePhotos(photos, timelineCandidates(await c.timeline()), { allowUnknownFullId: true });
       const n = await c.albums.addPhotos(albumId, ids);
-      c.ctx.stdout.write(`added ${n} ${n === 1 ? 'photo' : 'photos'} to ${albumLabel(view ?? { albumId })}\n`);
+      c.ctx.stdout.write(safe`added ${n} ${n === 1 ? 'photo' : 'photos'} to ${albumLabel(view ?? { albumId })}\n`);
     },
   },
   remove: {
@@ -174,7 +175,7 @@ const SUBS: Record<string, Sub> = {
       const { albumId, view } = await findAlbum(c, album!);
       const ids = resolvePhotos(photos, albumPhotoCandidates(await photosOf(c, albumId)), { allowUnknownFullId: true });
       const n = await c.albums.removePhotos(albumId, ids);
-      c.ctx.stdout.write(`removed ${n} ${n === 1 ? 'photo' : 'photos'} from ${albumLabel(view ?? { albumId })}\n`);
+      c.ctx.stdout.write(safe`removed ${n} ${n === 1 ? 'photo' : 'photos'} from ${albumLabel(view ?? { albumId })}\n`);
     },
   },
   show: {
@@ -199,10 +200,10 @@ const SUBS: Record<string, Sub> = {
       }
       const out = c.ctx.stdout;
       out.write([
-        view.kind === 'photo' ? `photo:    ${view.name ?? '?'}  (${view.albumId}; one photo shared with people)` : `album:    ${view.name ?? '?'}  (${view.albumId})`,
-        ...(view.kind === 'photo' ? [`caption:  ${view.caption ?? '(none)'}`] : []),
-        `owner:    ${view.myRole === 'owner' ? 'me' : `${view.owner.displayName} <${view.owner.email}>`}`,
-        `my role:  ${view.myRole}`,
+        view.kind === 'photo' ? safe`photo:    ${view.name ?? '?'}  (${view.albumId}; one photo shared with people)` : safe`album:    ${view.name ?? '?'}  (${view.albumId})`,
+        ...(view.kind === 'photo' ? [safe`caption:  ${view.caption ?? '(none)'}`] : []),
+        safe`owner:    ${view.myRole === 'owner' ? 'me' : `${view.owner.displayName} <${view.owner.email}>`}`,
+        safe`my role:  ${view.myRole}`,
         `photos:   ${photos.length + refused.length}${refused.length ? ` (${refused.length} REFUSED)` : ''}    members: ${view.memberCount}`,
         '',
       ].join('\n'));
@@ -243,7 +244,7 @@ const SUBS: Record<string, Sub> = {
         if (r.status === 'skipped') counts.skipped++;
         else if (r.status === 'duplicate') counts.added++;
         else counts.uploaded++;
-        c.ctx.stdout.write(`${describeUpload(r, f.path).replace('(already uploaded)', '(already in my library: added by reference)')}\n`);
+        c.ctx.stdout.write(safe`${describeUpload(r, f.path).replace('(already uploaded)', '(already in my library: added by reference)')}\n`);
       }
       progress.finish(`${counts.uploaded} uploaded, ${counts.added} added from my library, ${counts.skipped} skipped`);
     },

@@ -1,15 +1,15 @@
 // Library commands: upload, backup, photos, download, trash, restore, delete.
 import { resolve } from 'node:path';
-import type { AlbumPhoto, PhotoKeys, TimelineEntry, TimelineIndex, UploadResult } from '@obscura/sdk';
+import { IntegrityError, type AlbumPhoto, type PhotoKeys, type TimelineEntry, type TimelineIndex, type UploadResult } from '@obscura/sdk';
 import { backup as backupFolder, uploadPath } from '@obscura/sdk/node';
 import { boolOpt, stringOpt, type Command } from '../command.ts';
 import { backupCacheFile, withClient, type Client } from '../client.ts';
 import type { CliContext } from '../context.ts';
-import { CliError } from '../errors.ts';
-import { describeUpload, expandPaths, saveOriginal, uploadProgressFeeder } from '../files.ts';
+import { describeUpload, expandPaths, saveAll, saveOriginal, uploadProgressFeeder, type SaveJob } from '../files.ts';
 import { formatBytes, personLabel, printJson, printTable } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { resolvePhotos, shortIdLength, type Candidate } from '../resolve.ts';
+import { safe } from '../terminal-text.ts';
 import { ensureSetup } from './setup.ts';
 
 /** "2021-06-01T11:30:00" in the local time zone. */
@@ -43,7 +43,7 @@ function duplicateWarnings(ctx: Pick<CliContext, 'stderr'>) {
       for (const w of r.status === 'skipped' ? [] : r.warnings ?? []) {
         count++;
         // on a terminal, clear the progress bar's line first (it is redrawn after)
-        ctx.stderr.write(`${ctx.stderr.isTTY === true ? '\r\x1b[K' : ''}obscura: WARNING: ${shown}: ${w.message}\n`);
+        ctx.stderr.write(`${ctx.stderr.isTTY === true ? '\r\x1b[K' : ''}${safe`obscura: WARNING: ${shown}: ${w.message}\n`}`);
       }
     },
     /** ", 1 warning" for the summary line, or '' */
@@ -73,7 +73,7 @@ export const upload: Command = {
       else if (r.status === 'duplicate') counts.already++;
       else counts.uploaded++;
       warnings.print(r, f.path);
-      ctx.stdout.write(`${describeUpload(r, f.path)}\n`);
+      ctx.stdout.write(safe`${describeUpload(r, f.path)}\n`);
     }
     progress.finish(`${counts.uploaded} uploaded, ${counts.already} already uploaded, ${counts.skipped} skipped${warnings.summary}`);
   }),
@@ -101,10 +101,10 @@ export const backup: Command = {
           total = e.files;
           progress = createProgress(ctx, { label: 'backup', total: { bytes: 0, files: total }, summaryOnlyWhenPlain: true });
         } else if (e.type === 'skipped') {
-          ctx.stdout.write(`skipped ${e.path}: ${e.reason}\n`);
+          ctx.stdout.write(safe`skipped ${e.path}: ${e.reason}\n`);
           progress?.fileDone();
         } else if (e.type === 'failed') {
-          ctx.stdout.write(`failed ${e.path}: ${e.message}\n`);
+          ctx.stdout.write(safe`failed ${e.path}: ${e.message}\n`);
           progress?.fileDone();
         } else if (e.type === 'progress' && e.progress.phase === 'uploading') {
           const before = sizes.get(e.path) ?? 0;
@@ -118,7 +118,7 @@ export const backup: Command = {
     });
     const summary = `${report.uploaded.length} uploaded, ${report.resumed.length} resumed, ${report.alreadyBackedUp} already backed up, ${report.skipped.length} skipped, ${report.failed.length} failed${warnings.summary}`;
     progress?.finish(null);
-    ctx.stdout.write(`backup of ${dir}: ${summary}\n`);
+    ctx.stdout.write(safe`backup of ${dir}: ${summary}\n`);
     return report.failed.length > 0 ? 1 : 0;
   }),
 };
@@ -177,7 +177,7 @@ export const download: Command = {
   name: 'download',
   summary: 'Download originals, byte-identical and verified, into a folder (default: the current one).',
   usage: 'obscura download ID... [-o DIR]',
-  description: 'ID is a photo id or a unique prefix of 6+ characters (from obscura photos, or obscura album show for photos\nof albums shared with you). Existing files are never overwritten ("name (1).jpg"). Prints each saved path.',
+  description: 'ID is a photo id or a unique prefix of 6+ characters (from obscura photos, or obscura album show for photos\nof albums shared with you). Existing files are never overwritten ("name (1).jpg"); names are made safe for the\nfile system. Prints each saved path; a photo that cannot be saved is one line on stderr and the others are saved\n(exit 3 when some were not saved, 1 when none was).',
   options: { output: { type: 'string', short: 'o', value: 'DIR', description: 'folder to save into (created if needed)' } },
   positionals: { name: 'ID', min: 1, max: Infinity },
   run: (ctx, args) => withClient(ctx, async (c) => {
@@ -191,27 +191,26 @@ export const download: Command = {
       candidates = [...candidates, ...[...inAlbums.values()].filter((p) => !index.get(p.fileId)).map((p) => ({ id: p.fileId, label: p.metadata.name }))];
     }
     const ids = resolvePhotos(args.positionals, candidates, { allowUnknownFullId: true });
-    const jobs: { id: string; keys: () => Promise<{ photo: PhotoKeys; name: string; capturedAt: number }>; size: number }[] = ids.map((id) => {
+    // [Note: batch downloads keep going] one job per photo; saveAll reports each failure and goes on.
+    const jobs: SaveJob[] = ids.map((id) => {
       const entry = index.get(id);
       const ap = inAlbums.get(id);
-      if (!entry && ap) return { id, size: ap.metadata.size, keys: async () => ({ photo: ap, name: ap.metadata.name, capturedAt: ap.metadata.capturedAt }) };
-      if (entry?.problem) throw new CliError(`refused: photo ${id} failed verification: ${entry.problem.replace(/^failed verification and was refused: /, '')}`);
+      const keys = async (): Promise<{ photo: PhotoKeys; name: string; capturedAt: number }> => {
+        if (!entry && ap) return { photo: ap, name: ap.metadata.name, capturedAt: ap.metadata.capturedAt };
+        if (entry?.problem) throw new IntegrityError(id, entry.problem.replace(/^failed verification and was refused: /, ''));
+        const opened = await c.library.open(id);
+        return { photo: opened, name: opened.metadata.name, capturedAt: opened.metadata.capturedAt };
+      };
+      const name = entry ? entry.metadata?.name : ap?.metadata.name;
       return {
-        id, size: entry?.metadata?.size ?? 0,
-        keys: async () => {
-          const opened = await c.library.open(id);
-          return { photo: opened, name: opened.metadata.name, capturedAt: opened.metadata.capturedAt };
+        id, size: (entry ? entry.metadata?.size : ap?.metadata.size) ?? 0, ...(name !== undefined ? { name } : {}),
+        async save(onBytes) {
+          const k = await keys();
+          return saveOriginal(c.library, k.photo, { name: k.name, capturedAt: k.capturedAt }, dir, onBytes);
         },
       };
     });
-    const progress = createProgress(ctx, { label: 'download', total: { bytes: jobs.reduce((a, j) => a + j.size, 0), files: jobs.length }, summaryOnlyWhenPlain: true });
-    for (const j of jobs) {
-      const k = await j.keys();
-      const { path } = await saveOriginal(c.library, k.photo, { name: k.name, capturedAt: k.capturedAt }, dir, (n) => progress.addBytes(n));
-      progress.fileDone();
-      ctx.stdout.write(`${path}\n`);
-    }
-    progress.finish(`${jobs.length} ${jobs.length === 1 ? 'file' : 'files'} saved in ${dir}`);
+    return saveAll(ctx, jobs, dir);
   }),
 };
 

@@ -1,16 +1,17 @@
 // Public links: obscura link create|set|delete, obscura links (the owner's side), and
 // obscura open (a visitor's side: no account, no OBSCURA_HOME).
 import { resolve } from 'node:path';
-import { Links, openLink, parseLinkUrl, UsageError as SdkUsageError, type LinkPhoto, type LinkView, type OpenedLink, type PhotoKeys } from '@obscura/sdk';
+import { IntegrityError, Links, openLink, parseLinkUrl, UsageError as SdkUsageError, type LinkPhoto, type LinkView, type OpenedLink, type PhotoKeys } from '@obscura/sdk';
 import { saveOriginal } from '@obscura/sdk/node';
 import { boolOpt, stringOpt, type Command, type CommandArgs } from '../command.ts';
 import { linkKdf, withClient, type Client } from '../client.ts';
 import type { CliContext } from '../context.ts';
 import { CliError, UsageError } from '../errors.ts';
+import { saveAll, type SaveJob } from '../files.ts';
 import { formatBytes, printJson, printTable } from '../output.ts';
-import { createProgress } from '../progress.ts';
 import { canPrompt, readPassword } from '../prompt.ts';
 import { resolveLinkTarget, resolvePhoto, shortIdLength, type LinkTarget } from '../resolve.ts';
+import { safe } from '../terminal-text.ts';
 import { isoLocal } from './library.ts';
 
 export const LINK_PASSWORD_ENV = 'OBSCURA_LINK_PASSWORD';
@@ -136,9 +137,9 @@ const SUBS: Record<string, Sub> = {
           target.kind === 'photo' ? { kind: 'file', fileId: target.id } : { kind: 'album', albumId: target.id },
           { ...(expiresAt ? { expiresAt } : {}), ...(password !== undefined ? { password } : {}), allowDownload: !boolOpt(args, 'no-download') },
         );
-        ctx.stdout.write(`${link.url}\n`);
+        ctx.stdout.write(safe`${link.url}\n`);
         if (!ctx.quiet) {
-          ctx.stderr.write(`link ${link.linkId} to ${target.kind} ${target.name !== undefined ? `"${target.name}"` : target.id}: ${settingsLine(link, ctx.now())}\n`);
+          ctx.stderr.write(safe`link ${link.linkId} to ${target.kind} ${target.name !== undefined ? `"${target.name}"` : target.id}: ${settingsLine(link, ctx.now())}\n`);
           ctx.stderr.write(`anyone with this URL${link.hasPassword ? ' and the password' : ''} can see ${target.kind === 'album' ? 'the album, photos added later included' : 'the photo'}; quote it in a shell (it contains "#")\n`);
           if (!link.allowDownload) ctx.stderr.write(`note: ${COURTESY}\n`);
         }
@@ -168,11 +169,11 @@ const SUBS: Record<string, Sub> = {
         const links = linksOf(c, typeof change.password === 'string');
         const { link } = await findLink(links, input!);
         const updated = await links.update(link.linkId, change);
-        ctx.stdout.write(`link ${updated.linkId} updated: ${settingsLine(updated, ctx.now())}\n`);
+        ctx.stdout.write(safe`link ${updated.linkId} updated: ${settingsLine(updated, ctx.now())}\n`);
         if (change.password !== undefined) {
           ctx.stdout.write(change.password === null
-            ? `the password was removed; the URL stays the same, and now opens without a password: ${updated.url}\n`
-            : `the password changed; the URL stays the same (${updated.url}); visitors now need the new password\n`);
+            ? safe`the password was removed; the URL stays the same, and now opens without a password: ${updated.url}\n`
+            : safe`the password changed; the URL stays the same (${updated.url}); visitors now need the new password\n`);
         }
         if (change.allowDownload === false) ctx.stderr.write(`note: ${COURTESY}\n`);
       });
@@ -184,7 +185,7 @@ const SUBS: Record<string, Sub> = {
       const links = linksOf(c, false);
       const { link } = await findLink(links, input!);
       await links.delete(link.linkId);
-      ctx.stdout.write(`deleted link ${link.linkId}: its URL no longer opens anything\n`);
+      ctx.stdout.write(safe`deleted link ${link.linkId}: its URL no longer opens anything\n`);
     }),
   },
 };
@@ -289,8 +290,8 @@ export const open: Command = {
     const opened = await openAsVisitor(ctx, url, given);
     const total = opened.photos.length + opened.refused.length;
     ctx.stdout.write([
-      `link:       ${opened.kind === 'album' ? `album "${opened.albumName ?? '?'}" (${total} ${total === 1 ? 'photo' : 'photos'})` : 'one photo'}`,
-      `expires:    ${expiresText(opened.expiresAt, ctx.now())}`,
+      safe`link:       ${opened.kind === 'album' ? `album "${opened.albumName ?? '?'}" (${total} ${total === 1 ? 'photo' : 'photos'})` : 'one photo'}`,
+      safe`expires:    ${expiresText(opened.expiresAt, ctx.now())}`,
       `downloads:  ${opened.allowDownload ? 'on' : 'off (previews only)'}`,
       '',
     ].join('\n'));
@@ -312,14 +313,13 @@ export const open: Command = {
     if (!opened.allowDownload) throw new CliError(DOWNLOADS_OFF);
     const dir = resolve(ctx.cwd, out);
     const source = { download: (p: PhotoKeys) => opened.download(p as LinkPhoto) };
-    const progress = createProgress(ctx, { label: 'download', total: { bytes: opened.photos.reduce((a, p) => a + p.metadata.size, 0), files: opened.photos.length }, summaryOnlyWhenPlain: true });
-    if (opened.photos.length > 0) ctx.stdout.write('\n');
-    for (const p of opened.photos) {
-      const { path } = await saveOriginal(source, p, dir, { onBytes: (n) => progress.addBytes(n) });
-      progress.fileDone();
-      ctx.stdout.write(`${path}\n`);
-    }
-    progress.finish(`${opened.photos.length} ${opened.photos.length === 1 ? 'file' : 'files'} saved in ${dir}`);
-    if (opened.refused.length > 0) throw new CliError(`${opened.refused.length} ${opened.refused.length === 1 ? 'photo' : 'photos'} failed verification and ${opened.refused.length === 1 ? 'was' : 'were'} not saved`);
+    // [Note: batch downloads keep going] a refused photo is one failure line, like a photo that fails while saving.
+    const jobs: SaveJob[] = [
+      ...opened.photos.map((p) => ({ id: p.fileId, name: p.metadata.name, size: p.metadata.size, save: (onBytes: (n: number) => void) => saveOriginal(source, p, dir, { onBytes }) })),
+      ...opened.refused.map((p) => ({ id: p.fileId, size: 0, save: () => Promise.reject(new IntegrityError(p.fileId, p.problem.replace(/^photo \S+ failed verification and was refused: /, ''))) })),
+    ];
+    if (jobs.length === 0) return;
+    ctx.stdout.write('\n');
+    return saveAll(ctx, jobs, dir);
   },
 };

@@ -6,6 +6,7 @@ import { withClient, type Client } from '../client.ts';
 import type { CliContext } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { printJson } from '../output.ts';
+import { safe } from '../terminal-text.ts';
 
 const pct = (p: { done: number; total: number }) => (p.total === 0 ? 100 : Math.floor((100 * p.done) / p.total));
 
@@ -18,7 +19,7 @@ export async function ensureSetup(ctx: CliContext, c: Client, what: string): Pro
   const say = (line: string) => {
     if (line === last || ctx.quiet) return;
     last = line;
-    ctx.stderr.write(`${line}\n`);
+    ctx.stderr.write(safe`${line}\n`);
   };
   const onProgress = (p: SetupProgress) => say(p.state === 'waiting'
     ? `${what} paused: your account's one-time setup is running on another device (${pct(p)} %); waiting for it`
@@ -26,7 +27,7 @@ export async function ensureSetup(ctx: CliContext, c: Client, what: string): Pro
   const poll = Number(ctx.env.OBSCURA_SETUP_POLL_MS);
   const outcome = await new AccountSetup(c.albums).ensure({ onProgress, ...(poll > 0 ? { pollMs: poll } : {}) });
   for (const l of outcome.leftOut) {
-    ctx.stderr.write(`WARNING: album ${l.albumId.slice(0, 8)}: ${l.email} was not put in its signed roster: ${l.reason}\n`);
+    ctx.stderr.write(safe`WARNING: album ${l.albumId.slice(0, 8)}: ${l.email} was not put in its signed roster: ${l.reason}\n`);
   }
   if (outcome.ran || outcome.waited) say(`one-time setup finished${outcome.ran ? ` (${outcome.signed} albums signed here)` : ' on another device'}; ${what} continues`);
   return outcome;

@@ -8,6 +8,7 @@ import { personLabel, printJson, printTable } from '../output.ts';
 import { askYesNo, canPrompt } from '../prompt.ts';
 import { resolvePhoto } from '../resolve.ts';
 import { albumLabel, findAlbum, invitationJson, printInvitations } from './album.ts';
+import { safe } from '../terminal-text.ts';
 import { albumPhotos, isoLocal, timelineCandidates } from './library.ts';
 
 const JSON_OPT = { json: { type: 'boolean', description: 'print one JSON document on stdout (see docs/cli.md)' } } as const;
@@ -37,7 +38,7 @@ export const share: Command = {
       const members = await c.albums.share(albumId, emails, { role, ...(message ? { message } : {}), includeNameInEmail: boolOpt(args, 'include-name') });
       for (const email of emails) {
         const m = members.find((x) => x.email.toLowerCase() === email.toLowerCase());
-        ctx.stdout.write(`invited ${m?.email ?? email} to ${albumLabel(view ?? { albumId })} as ${role}${m ? `  fingerprint: ${m.fingerprint}` : ''}\n`);
+        ctx.stdout.write(safe`invited ${m?.email ?? email} to ${albumLabel(view ?? { albumId })} as ${role}${m ? `  fingerprint: ${m.fingerprint}` : ''}\n`);
       }
     });
   },
@@ -72,10 +73,10 @@ export const sharePhoto: Command = {
       await c.savePins();
       const name = fromAlbum?.metadata.name ?? index.get(fileId)?.metadata?.name;
       const label = albumLabel({ albumId, kind: 'photo', ...(name !== undefined ? { name } : {}) });
-      ctx.stdout.write(`shared ${label} as ${albumId}\n`);
+      ctx.stdout.write(safe`shared ${label} as ${albumId}\n`);
       for (const email of emails) {
         const m = members.find((x) => x.email.toLowerCase() === email.toLowerCase());
-        ctx.stdout.write(`invited ${m?.email ?? email} to ${label} as ${role}${m ? `  fingerprint: ${m.fingerprint}` : ''}\n`);
+        ctx.stdout.write(safe`invited ${m?.email ?? email} to ${label} as ${role}${m ? `  fingerprint: ${m.fingerprint}` : ''}\n`);
       }
     });
   },
@@ -93,7 +94,7 @@ export const caption: Command = {
     const { albumId, view } = await findAlbum(c, album!);
     if (view && view.kind !== 'photo') throw new CliError(`${albumLabel(view)} is an album: captions are for photos shared with obscura share-photo`);
     const updated = await c.albums.setCaption(albumId, text!);
-    ctx.stdout.write(text === '' ? `removed the caption of ${albumLabel(updated)}\n` : `caption of ${albumLabel(updated)} set to "${text}"\n`);
+    ctx.stdout.write(text === '' ? safe`removed the caption of ${albumLabel(updated)}\n` : safe`caption of ${albumLabel(updated)} set to "${text}"\n`);
   }),
 };
 
@@ -137,7 +138,7 @@ export const role: Command = {
     return withClient(ctx, async (c) => {
       const { albumId, view } = await findAlbum(c, album!);
       await c.albums.setRole(albumId, email!, newRole);
-      ctx.stdout.write(`${email} is now ${newRole === 'editor' ? 'an editor' : 'a viewer'} of ${albumLabel(view ?? { albumId })}\n`);
+      ctx.stdout.write(safe`${email} is now ${newRole === 'editor' ? 'an editor' : 'a viewer'} of ${albumLabel(view ?? { albumId })}\n`);
     });
   },
 };
@@ -152,7 +153,7 @@ export const revoke: Command = {
     const [album, email] = args.positionals;
     const { albumId, view } = await findAlbum(c, album!);
     await c.albums.revoke(albumId, email!);
-    ctx.stdout.write(`${email} no longer has access to ${albumLabel(view ?? { albumId })}\n`);
+    ctx.stdout.write(safe`${email} no longer has access to ${albumLabel(view ?? { albumId })}\n`);
   }),
 };
 
@@ -165,7 +166,7 @@ export const unshare: Command = {
   run: (ctx, args) => withClient(ctx, async (c) => {
     const { albumId, view } = await findAlbum(c, args.positionals[0]!);
     await c.albums.unshare(albumId);
-    ctx.stdout.write(`stopped sharing ${albumLabel(view ?? { albumId })}: everyone was removed\n`);
+    ctx.stdout.write(safe`stopped sharing ${albumLabel(view ?? { albumId })}: everyone was removed\n`);
   }),
 };
 
@@ -207,7 +208,7 @@ export const accept: Command = {
   run: (ctx, args) => withClient(ctx, async (c) => {
     const inv = await findInvitation(c, args.positionals[0]!);
     const a = await c.albums.accept(inv.invitationId);
-    ctx.stdout.write(`accepted: ${albumLabel(a)} (${a.albumId}) is in your albums as ${a.myRole}\n`);
+    ctx.stdout.write(safe`accepted: ${albumLabel(a)} (${a.albumId}) is in your albums as ${a.myRole}\n`);
   }),
 };
 
@@ -221,7 +222,7 @@ export const decline: Command = {
   run: (ctx, args) => withClient(ctx, async (c) => {
     const inv = await findInvitation(c, args.positionals[0]!);
     await c.albums.decline(inv.invitationId);
-    ctx.stdout.write(`declined the invitation${inv.albumName !== undefined ? ` to "${inv.albumName}"` : ''}\n`);
+    ctx.stdout.write(safe`declined the invitation${inv.albumName !== undefined ? ` to "${inv.albumName}"` : ''}\n`);
   }),
 };
 
@@ -249,16 +250,16 @@ export const leave: Command = {
       if (!save && !noSave) {
         const lost = await c.albums.photosToSave(albumId);
         if (lost.length > 0) {
-          ctx.stderr.write(`${lost.length} ${lost.length === 1 ? 'photo' : 'photos'} in ${label} uploaded by others ${lost.length === 1 ? 'is' : 'are'} not in your library and would be lost:\n`);
-          for (const p of lost.slice(0, 20)) ctx.stderr.write(`  ${p.fileId.slice(0, 8)}  ${isoLocal(p.metadata.capturedAt)}  ${p.metadata.name}  (${personLabel(p.uploader)})\n`);
+          ctx.stderr.write(safe`${lost.length} ${lost.length === 1 ? 'photo' : 'photos'} in ${label} uploaded by others ${lost.length === 1 ? 'is' : 'are'} not in your library and would be lost:\n`);
+          for (const p of lost.slice(0, 20)) ctx.stderr.write(safe`  ${p.fileId.slice(0, 8)}  ${isoLocal(p.metadata.capturedAt)}  ${p.metadata.name}  (${personLabel(p.uploader)})\n`);
           if (lost.length > 20) ctx.stderr.write(`  ... and ${lost.length - 20} more\n`);
           ctx.stderr.write('(obscura leave ALBUM --save-photos saves them first.)\n');
         }
-        const ok = await askYesNo(ctx, `Leave ${label} for good${lost.length ? ` without saving ${lost.length === 1 ? 'it' : 'them'}` : ''}?`);
+        const ok = await askYesNo(ctx, safe`Leave ${label} for good${lost.length ? ` without saving ${lost.length === 1 ? 'it' : 'them'}` : ''}?`);
         if (!ok) throw new CliError(`did not leave ${label}`);
       }
       const { saved } = await c.albums.leave(albumId, { savePhotos: save });
-      ctx.stdout.write(`left ${label}${save ? `; saved ${saved} ${saved === 1 ? 'photo' : 'photos'} to your library` : ''}\n`);
+      ctx.stdout.write(safe`left ${label}${save ? `; saved ${saved} ${saved === 1 ? 'photo' : 'photos'} to your library` : ''}\n`);
     });
   },
 };

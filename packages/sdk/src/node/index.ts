@@ -191,33 +191,120 @@ export async function backup(library: Library, root: string, opts: BackupOptions
 
 // ---------------------------------------------------------------- download
 
-function safeName(name: string): string {
-  const base = basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f]/g, '_');
-  return base && base !== '.' && base !== '..' ? base : 'photo';
+/**
+ * [Note: safe file names] A file name comes from inside a photo's encrypted metadata: whoever
+ * uploaded it chose it, so on download it is made safe for the file system before use:
+ * - path separators, NUL and other C0 controls, DEL, C1 controls, Unicode bidi controls and
+ *   line separators become "_" (nothing leaves DIR; "gpj.exe" cannot pose as "exe.jpg");
+ *   on Windows also the characters it forbids (< > : " | ? *);
+ * - trailing dots and spaces are dropped (Windows drops them itself, they hide in listings);
+ * - a leading dot gets a "_" before it (no hidden files, no "..");
+ * - Windows device names (CON, NUL, COM1, LPT1, … with any extension) get a "_" before them;
+ * - at most 255 UTF-8 bytes (the limit of ext4, APFS, and NTFS' 255 UTF-16 units), cut at a
+ *   character boundary (never inside an emoji or an accented letter) keeping the extension;
+ * - nothing left (empty, only dots): "photo".
+ */
+export const MAX_NAME_BYTES = 255;
+const UNSAFE_IN_NAMES = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069/\\]/g;
+const WINDOWS_FORBIDDEN = /[<>:"|?*]/g;
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\s*\..*)?$/i;
+/** An extension kept when truncating: a dot and up to 16 bytes (".jpg", ".heic", ".mp4"). */
+const MAX_EXT_BYTES = 17;
+
+const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+const trimEnd = (s: string) => s.replace(/[. ]+$/, '');
+
+/** The longest start of `s` within `max` UTF-8 bytes, cut between graphemes (else code points). */
+function cutToBytes(s: string, max: number): string {
+  if (utf8Bytes(s) <= max) return s;
+  let out = '';
+  for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s)) {
+    if (utf8Bytes(out) + utf8Bytes(segment) > max) break;
+    out += segment;
+  }
+  if (out !== '') return out;
+  // one grapheme longer than the limit (a base letter with hundreds of combining marks)
+  for (const ch of s) {
+    if (utf8Bytes(out) + utf8Bytes(ch) > max) break;
+    out += ch;
+  }
+  return out;
 }
 
-async function freePath(dir: string, name: string): Promise<string> {
+/** `stem` + `ext` within `max` bytes: the stem is shortened, the extension kept when short. */
+function fitName(stem: string, ext: string, max: number): string {
+  if (utf8Bytes(ext) > Math.min(MAX_EXT_BYTES, max - 1)) {
+    stem += ext;
+    ext = '';
+  }
+  return cutToBytes(stem, max - utf8Bytes(ext)) + ext;
+}
+
+/** Splits "name.ext" (a leading dot does not start an extension). */
+function splitExt(name: string): [stem: string, ext: string] {
   const ext = extname(name);
-  const stem = name.slice(0, name.length - ext.length);
+  return [name.slice(0, name.length - ext.length), ext];
+}
+
+/** A name from a photo's metadata, safe to create in a folder ([Note: safe file names]). */
+export function safeName(name: string, opts: { windows?: boolean; maxBytes?: number } = {}): string {
+  const windows = opts.windows ?? process.platform === 'win32';
+  const max = opts.maxBytes ?? MAX_NAME_BYTES;
+  let n = name.replace(UNSAFE_IN_NAMES, '_');
+  if (windows) n = n.replace(WINDOWS_FORBIDDEN, '_');
+  n = trimEnd(n);
+  if (n.startsWith('.')) n = `_${n}`;
+  if (WINDOWS_DEVICE.test(n)) n = `_${n}`;
+  n = trimEnd(fitName(...splitExt(n), max));
+  return n === '' ? 'photo' : n;
+}
+
+/** `name` with `suffix` before its extension, within `max` bytes: ("a.jpg", " (1)") → "a (1).jpg". */
+function withSuffix(name: string, suffix: string, max: number): string {
+  let [stem, ext] = splitExt(name);
+  if (utf8Bytes(ext) > MAX_EXT_BYTES) [stem, ext] = [name, ''];
+  return cutToBytes(stem, max - utf8Bytes(suffix + ext)) + suffix + ext;
+}
+
+/** A path in `dir` for `name` that does not exist yet: "name.jpg", "name (1).jpg", … each within `maxBytes`. */
+async function freePath(dir: string, name: string, maxBytes = MAX_NAME_BYTES): Promise<string> {
   for (let i = 0; ; i++) {
-    const p = join(dir, i === 0 ? name : `${stem} (${i})${ext}`);
+    const p = join(dir, i === 0 ? name : withSuffix(name, ` (${i})`, maxBytes));
     if (!(await stat(p).catch(() => null))) return p;
   }
 }
 
+const PARTIAL = '.obscura-partial';
+/** The names a few file systems hold (eCryptfs: 143 bytes), tried when 255 bytes are refused. */
+const SHORT_NAME_BYTES = 143;
+
 /**
- * Writes a verified original into `dir` under its own name (never overwriting), block by
- * block; written to a temporary file and renamed only once every block verified, so a
- * refused photo leaves nothing behind. The file's mtime is set to the capture time. Works
- * for any opened photo: from my library, an album, or a public link.
+ * Writes a verified original into `dir` under its own name made safe ([Note: safe file
+ * names]), never overwriting, block by block; written to a temporary file and renamed only
+ * once every block verified, so a refused photo leaves nothing behind. The file's mtime is
+ * set to the capture time. Works for any opened photo: from my library, an album, or a
+ * public link.
  */
 export async function saveOriginal(
   library: Pick<Library, 'download'>, photo: PhotoKeys & { readonly metadata: { readonly name: string; readonly capturedAt: number } }, dir: string,
   opts: { onBytes?: (n: number) => void } = {},
 ): Promise<{ path: string; bytes: number }> {
   await mkdir(dir, { recursive: true });
-  const target = await freePath(dir, safeName(photo.metadata.name));
-  const tmp = `${target}.obscura-partial`;
+  try {
+    return await saveAs(library, photo, dir, MAX_NAME_BYTES, opts);
+  } catch (e) {
+    // the temporary name (never shorter than the final one) is refused before any byte is fetched
+    if ((e as NodeJS.ErrnoException).code !== 'ENAMETOOLONG') throw e;
+    return saveAs(library, photo, dir, SHORT_NAME_BYTES, opts);
+  }
+}
+
+async function saveAs(
+  library: Pick<Library, 'download'>, photo: PhotoKeys & { readonly metadata: { readonly name: string; readonly capturedAt: number } }, dir: string,
+  maxBytes: number, opts: { onBytes?: (n: number) => void },
+): Promise<{ path: string; bytes: number }> {
+  const target = await freePath(dir, safeName(photo.metadata.name, { maxBytes }), maxBytes);
+  const tmp = join(dir, cutToBytes(basename(target), maxBytes - utf8Bytes(PARTIAL)) + PARTIAL);
   const fh = await open(tmp, 'w', 0o644);
   let bytes = 0;
   try {
