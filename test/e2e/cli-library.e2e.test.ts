@@ -172,12 +172,30 @@ test('logout, login (wrong password refused), unreachable server', async () => {
   assert.equal((await ann.json('photos', '--json')).photos.length, media().length - 1, 'the timeline is rebuilt from the server');
 });
 
-test('passwd ends the other sessions; recover with the recovery key sets a new password and logs in', async () => {
+test('passwd needs the current password and ends the other sessions; recover with the recovery key sets a new password and logs in', async () => {
   const laptop = await cliUser('Ann', 'laptop');
   laptop.password = ann.password;
   await laptop.ok('login', '--server', server.url, '--email', ann.email);
   assert.equal((await ann.json('sessions', '--json')).sessions.length, 2);
 
+  // A session alone is not enough: with a wrong current password nothing changes.
+  const wrong = await ann.run(['passwd'], { OBSCURA_PASSWORD: 'not my password', OBSCURA_NEW_PASSWORD: 'a thief password' });
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /^obscura: the current password is wrong; nothing was changed$/m);
+  assert.equal((await laptop.json('whoami', '--json')).email, ann.email, 'the other session lives on');
+  const thief = await cliUser('Ann', 'thief');
+  thief.password = 'a thief password';
+  assert.equal((await thief.run(['login', '--server', server.url, '--email', ann.email])).code, 1, 'the new password was not set');
+  // Nor can a sign-up take over a taken email; the person is told what to do, and no one learns more from the server's answers.
+  const taken = await thief.run(['signup', '--server', server.url, '--email', ann.email]);
+  assert.equal(taken.code, 1);
+  assert.match(taken.stderr, /^obscura: no account was created: ann-\S+ may already have one\. If it is yours, log in .*recovery key.*typo$/m);
+  const mine = await thief.run(['signup', '--server', server.url, '--email', ann.email], { OBSCURA_PASSWORD: ann.password });
+  assert.equal(mine.code, 1);
+  assert.match(mine.stderr, /already has an account, and this password opens it: log in instead/);
+  assert.equal((await ann.json('sessions', '--json')).sessions.length, 2, 'that sign-up left no session behind');
+
+  // OBSCURA_PASSWORD (the current password, from cliUser) + OBSCURA_NEW_PASSWORD.
   const changed = await ann.run(['passwd'], { OBSCURA_NEW_PASSWORD: 'a brand new password' });
   assert.equal(changed.code, 0, changed.stderr);
   assert.match(changed.stdout, /other sessions were logged out/);
@@ -202,5 +220,5 @@ test('passwd ends the other sessions; recover with the recovery key sets a new p
   });
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /^obscura: /m);
-  for (const u of [laptop, phone]) await removeDir(join(u.home, '..'));
+  for (const u of [laptop, phone, thief]) await removeDir(join(u.home, '..'));
 });

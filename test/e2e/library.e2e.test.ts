@@ -197,7 +197,7 @@ test('password change and recovery keep the same keys and library', async () => 
   const carol = await newPerson(server.url, 'Carol');
   const r = await backup(carol.library, folder.dir);
   assert.ok(r.uploaded.length > 0);
-  await carol.session.changePassword('a brand new password');
+  await carol.session.changePassword(carol.password, 'a brand new password');
   await assert.rejects(Session.login({ ...fastOptions(server.url), email: carol.email, password: carol.password }), ApiError);
   const again = await Session.login({ ...fastOptions(server.url), email: carol.email, password: 'a brand new password' });
   const recovered = await Session.recover({ ...fastOptions(server.url), email: carol.email, recoveryKey: carol.recoveryKey, newPassword: 'recovered password 1' });

@@ -16,6 +16,8 @@ export interface ServerConfig {
   publicUrl: string | undefined;
   /** Attempts per minute per email and per client address for signup, login and recovery. */
   authRateLimitPerMinute: number;
+  /** Emails one account may look up per minute (usersLookup: sharing, fingerprints). */
+  userLookupRateLimitPerMinute: number;
   /** Trust X-Forwarded-For (behind a reverse proxy). */
   trustProxy: boolean;
   /** smtp://user:pass@host:587 sends mail by SMTP; unset writes `.eml` files into `${dataDir}/outbox`. */
@@ -48,6 +50,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     opaqueServerSetup: env.OPAQUE_SERVER_SETUP || undefined,
     publicUrl: env.PUBLIC_URL || undefined,
     authRateLimitPerMinute: int(env, 'AUTH_RATE_LIMIT_PER_MINUTE', 10, 1),
+    // 100 = SHARE_BATCH_MAX: sharing with the most people one request allows always fits.
+    userLookupRateLimitPerMinute: int(env, 'USER_LOOKUP_RATE_LIMIT_PER_MINUTE', 100, 1),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     smtpUrl: smtpUrl(env.SMTP_URL),
     mailFrom: env.MAIL_FROM || 'Obscura <no-reply@localhost>',

@@ -73,6 +73,7 @@ export async function startServer(config: ServerConfig, opts: { logger?: Logger;
       clock, logger, defaultQuotaBytes: config.defaultQuotaBytes,
       sessionTtlMs: config.sessionTtlDays * 24 * 3600_000,
       authRateLimit: { limit: config.authRateLimitPerMinute, windowMs: 60_000 },
+      lookupRateLimit: { limit: config.userLookupRateLimitPerMinute, windowMs: 60_000 },
       trustProxy: config.trustProxy, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     });
     const sweep = () => app.services.sweeper.sweep().catch((e) => logger.error('sweeper failed', e));

@@ -2,7 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import * as opaque from '@serenity-kit/opaque';
-import { call, keyStretching, login, makeTestApp, recover, signup, type TestApp } from './helpers.ts';
+import {
+  call, changePassword, finishSignupLogin, keyStretching, login, makeTestApp, recover, signup, signupRequest, startPasswordChange, type TestApp,
+} from './helpers.ts';
 
 describe('accounts over OPAQUE', () => {
   let t: TestApp;
@@ -21,13 +23,55 @@ describe('accounts over OPAQUE', () => {
     assert.equal(me.json().user.id, a.session.user.id);
   });
 
-  test('signing up twice with one email is a conflict', async () => {
+  test('sign-up with a taken email answers exactly like one with a free email, and creates nothing', async () => {
+    const owner = await signup(t.app, 'taken@example.com', 'the owner password');
+    const users = async () => (await t.db.kysely.selectFrom('users').select('id').execute()).length;
+    const before = await users();
+    // Same password for both, so every message has the same inputs apart from the email.
+    const taken = await signupRequest(t.app, 'TAKEN@example.com', 'a stranger password');
+    const free = await signupRequest(t.app, 'free@example.com', 'a stranger password');
+    const shape = (r: { statusCode: number; json(): Record<string, string> }) =>
+      [r.statusCode, Object.entries(r.json()).map(([k, v]) => [k, typeof v, v.length]).sort()];
+    assert.deepEqual(shape(taken.start), shape(free.start), 'signupStart');
+    assert.equal(taken.start.statusCode, 200);
+    const takenFinish = await call(t.app, 'signupFinish', { body: taken.body });
+    const freeFinish = await call(t.app, 'signupFinish', { body: free.body });
+    assert.equal(takenFinish.statusCode, 200, takenFinish.body);
+    assert.deepEqual(shape(takenFinish), shape(freeFinish), 'signupFinish');
+    assert.deepEqual(Object.keys(takenFinish.json()).sort(), ['loginId', 'loginResponseB64']);
+    assert.deepEqual(Object.keys(takenFinish.headers).sort(), Object.keys(freeFinish.headers).sort());
+    // Positive control: the free email got its account, and the login it started gives a session to it.
+    assert.equal(await users(), before + 1, 'one account created, for the free email only');
+    const freeLogin = await finishSignupLogin(t.app, freeFinish, free.clientLoginState, 'a stranger password');
+    assert.equal(freeLogin?.statusCode, 200);
+    assert.equal(freeLogin!.json().user.email, 'free@example.com');
+    // The taken email: the password does not open its account (the client sees it), nothing changed for the owner.
+    assert.equal(await finishSignupLogin(t.app, takenFinish, taken.clientLoginState, 'a stranger password'), undefined);
+    assert.equal((await call(t.app, 'me', { token: owner.token })).statusCode, 200);
+    const ownerLogin = await login(t.app, 'taken@example.com', 'the owner password');
+    assert.equal(ownerLogin.statusCode, 200);
+    assert.equal(Buffer.from(ownerLogin.json().passwordEnvelopeB64, 'base64').toString(), 'password-envelope');
+    assert.deepEqual(ownerLogin.json().user, owner.session.user, 'same keys and name as before');
+  });
+
+  test("signing up again with an existing account's own password is simply a log-in to it", async () => {
+    const owner = await signup(t.app, undefined, 'the owner password');
+    const again = await signupRequest(t.app, owner.email, 'the owner password', 'Someone Else');
+    const finish = await call(t.app, 'signupFinish', { body: again.body });
+    assert.equal(finish.statusCode, 200);
+    const s = await finishSignupLogin(t.app, finish, again.clientLoginState, 'the owner password');
+    assert.equal(s?.statusCode, 200);
+    assert.deepEqual(s!.json().user, owner.session.user, 'the existing account, with its own keys: the SDK tells the person to log in');
+  });
+
+  test('a malformed registration record is refused the same way for a taken and a free email', async () => {
     const a = await signup(t.app);
-    const { registrationRequest } = opaque.client.startRegistration({ password: 'x' });
-    const r = await call(t.app, 'signupStart', { body: { email: a.email.toUpperCase(), registrationRequestB64: registrationRequest } });
-    assert.equal(r.statusCode, 409);
-    assert.equal(r.json().error.code, 'conflict');
-    assert.match(r.json().error.message, /already exists/);
+    for (const email of [a.email, 'another-free@example.com']) {
+      const req = await signupRequest(t.app, email, 'whatever pw');
+      const r = await call(t.app, 'signupFinish', { body: { ...req.body, registrationRecordB64: 'A'.repeat(req.body.registrationRecordB64.length) } });
+      assert.equal(r.statusCode, 400, email);
+      assert.match(r.json().error.message, /registrationRecordB64 is not a valid OPAQUE message/);
+    }
   });
 
   test('login with the right password returns a session and the envelope; the server kept only a token hash', async () => {
@@ -104,25 +148,64 @@ describe('accounts over OPAQUE', () => {
     assert.match(expired.json().error.message, /expired/);
   });
 
-  test('password change sets a new OPAQUE record and envelope and ends the other sessions', async () => {
+  test("the owner's password change (current password proven) ends the thief's session and keeps the owner's", async () => {
     const a = await signup(t.app);
-    const other = (await login(t.app, a.email, a.password)).json();
-    const { clientRegistrationState, registrationRequest } = opaque.client.startRegistration({ password: 'new password' });
-    const start = await call(t.app, 'passwordChangeStart', { token: a.token, body: { registrationRequestB64: registrationRequest } });
+    const thief = (await login(t.app, a.email, a.password)).json(); // a session whose token was stolen
+    const { start, finish } = await changePassword(t.app, a.token, a.password, 'new password');
     assert.equal(start.statusCode, 200, start.body);
-    const { registrationRecord } = opaque.client.finishRegistration({
-      password: 'new password', clientRegistrationState, registrationResponse: start.json().registrationResponseB64, keyStretching,
-    });
-    const fin = await call(t.app, 'passwordChangeFinish', {
-      token: a.token, body: { registrationRecordB64: registrationRecord, passwordEnvelopeB64: Buffer.from('env2').toString('base64') },
-    });
-    assert.equal(fin.statusCode, 200, fin.body);
-    assert.equal((await call(t.app, 'me', { token: a.token })).statusCode, 200, 'current session survives');
-    assert.equal((await call(t.app, 'me', { token: other.token })).statusCode, 401, 'other sessions end');
+    assert.deepEqual(Object.keys(start.json()).sort(), ['changeId', 'loginResponseB64', 'registrationResponseB64']);
+    assert.equal(finish?.statusCode, 200, finish?.body);
+    assert.equal((await call(t.app, 'me', { token: a.token })).statusCode, 200, "the owner's session survives");
+    const ended = await call(t.app, 'me', { token: thief.token });
+    assert.equal(ended.statusCode, 401, "the thief's session ends");
+    assert.match(ended.json().error.message, /ended/);
     assert.equal((await login(t.app, a.email, a.password)).statusCode, 401, 'old password no longer works');
     const ok = await login(t.app, a.email, 'new password');
     assert.equal(ok.statusCode, 200);
     assert.equal(Buffer.from(ok.json().passwordEnvelopeB64, 'base64').toString(), 'env2');
+  });
+
+  test('a stolen session token alone cannot change the password: refused, nothing changed', async () => {
+    const a = await signup(t.app);
+    const owner = (await login(t.app, a.email, a.password)).json(); // the owner's other device
+    // The old protocol (a new registration only, no proof) is not accepted any more.
+    const { registrationRequest } = opaque.client.startRegistration({ password: 'thief password' });
+    const bare = await call(t.app, 'passwordChangeStart', { token: a.token, body: { registrationRequestB64: registrationRequest } });
+    assert.equal(bare.statusCode, 400);
+    // A guessed current password: the client cannot make a proof, and a junk one is refused.
+    const guess = await startPasswordChange(t.app, a.token, 'a guess', 'thief password', 'thief envelope');
+    assert.equal(guess.start.statusCode, 200);
+    assert.equal(guess.proven, false);
+    const refused = await call(t.app, 'passwordChangeFinish', { token: a.token, body: guess.finishBody });
+    assert.equal(refused.statusCode, 403);
+    assert.deepEqual(refused.json().error, { code: 'forbidden', message: 'the current password is wrong; nothing was changed' });
+    // Nor does the proof of another login (of another account, or used once already) count.
+    const b = await signup(t.app);
+    const other = await startPasswordChange(t.app, b.token, b.password, 'thief password');
+    const foreign = await call(t.app, 'passwordChangeFinish', { token: a.token, body: other.finishBody });
+    assert.equal(foreign.statusCode, 400);
+    assert.match(foreign.json().error.message, /expired .* or was already used; nothing was changed/);
+    // Nothing changed: the old password logs in with the old envelope, every session lives, the thief's password does not work.
+    const still = await login(t.app, a.email, a.password);
+    assert.equal(still.statusCode, 200);
+    assert.equal(Buffer.from(still.json().passwordEnvelopeB64, 'base64').toString(), 'password-envelope');
+    assert.equal((await login(t.app, a.email, 'thief password')).statusCode, 401);
+    assert.equal((await call(t.app, 'me', { token: owner.token })).statusCode, 200);
+    assert.equal((await call(t.app, 'me', { token: a.token })).statusCode, 200);
+    assert.equal((await login(t.app, b.email, b.password)).statusCode, 200, 'the other account is untouched too');
+  });
+
+  test('a password change attempt can be finished once, and not after it expires', async () => {
+    const a = await signup(t.app);
+    const late = await startPasswordChange(t.app, a.token, a.password, 'new password 2');
+    t.clock.advance(6 * 60_000);
+    const r = await call(t.app, 'passwordChangeFinish', { token: a.token, body: late.finishBody });
+    assert.equal(r.statusCode, 400);
+    const { finish } = await changePassword(t.app, a.token, a.password, 'new password 2');
+    assert.equal(finish?.statusCode, 200);
+    const { finishBody } = await startPasswordChange(t.app, a.token, 'new password 2', 'new password 3');
+    assert.equal((await call(t.app, 'passwordChangeFinish', { token: a.token, body: finishBody })).statusCode, 200);
+    assert.equal((await call(t.app, 'passwordChangeFinish', { token: a.token, body: finishBody })).statusCode, 400, 'replayed');
   });
 
   test('recovery: a challenge signed with the account key sets a new password and ends every session', async () => {
@@ -178,6 +261,24 @@ describe('rate limits on signup, login and recovery', () => {
     assert.equal((await go('10.0.0.10')).statusCode, 200);
   });
 
+  test('a wrong current password is refused, and password change attempts are rate-limited like log-in', async () => {
+    const a = await signup(t.app);
+    for (let i = 0; i < 3; i++) {
+      const { start, finish } = await changePassword(t.app, a.token, `guess ${i}`, 'thief password');
+      assert.equal(start.statusCode, 200);
+      assert.equal(finish?.statusCode, 403);
+    }
+    const r = await changePassword(t.app, a.token, a.password, 'new password');
+    assert.equal(r.start.statusCode, 429, 'even the right password waits: the limit counts attempts');
+    assert.equal(r.start.json().error.code, 'rate-limited');
+    assert.match(r.start.json().error.message, /^too many password change attempts for this email; try again in 60 s$/);
+    assert.equal(r.start.headers['retry-after'], '60');
+    assert.equal((await login(t.app, a.email, a.password)).statusCode, 200, 'nothing changed');
+    t.clock.advance(60_000);
+    const ok = await changePassword(t.app, a.token, a.password, 'new password');
+    assert.equal(ok.finish?.statusCode, 200, ok.finish?.body);
+  });
+
   test('per client address across different emails', async () => {
     const { startLoginRequest } = opaque.client.startLogin({ password: 'x' });
     const go = (n: number) => t.app.inject({
@@ -188,5 +289,31 @@ describe('rate limits on signup, login and recovery', () => {
     const r = await go(99);
     assert.equal(r.statusCode, 429);
     assert.match(r.json().error.message, /from this address/);
+  });
+});
+
+describe('rate limit on user lookups (per account)', () => {
+  let t: TestApp;
+  before(async () => { t = await makeTestApp({ lookupRateLimit: { limit: 5, windowMs: 60_000 } }); });
+  after(() => t.close());
+
+  test('each looked-up email counts; beyond the limit a 429 names the wait; other accounts are not affected', async () => {
+    const a = await signup(t.app);
+    const b = await signup(t.app);
+    const lookup = (token: string, emails: string[]) => call(t.app, 'usersLookup', { token, body: { emails } });
+    assert.equal((await lookup(a.token, [b.email, a.email])).statusCode, 200);
+    assert.equal((await lookup(a.token, ['nobody@example.com', 'NOBODY@example.com'])).statusCode, 404, 'a miss counts too (once per email)');
+    assert.equal((await lookup(a.token, [b.email, 'ghost@example.com'])).statusCode, 404);
+    t.clock.advance(15_000);
+    const r = await lookup(a.token, [b.email]);
+    assert.equal(r.statusCode, 429);
+    assert.deepEqual(r.json().error, { code: 'rate-limited', message: 'too many email lookups for this account; try again in 45 s' });
+    assert.equal(r.headers['retry-after'], '45');
+    assert.equal((await lookup(b.token, [a.email])).statusCode, 200, 'per account');
+    const many = await lookup(b.token, ['1@example.com', '2@example.com', '3@example.com', '4@example.com', '5@example.com', '6@example.com']);
+    assert.equal(many.statusCode, 409);
+    assert.match(many.json().error.message, /^6 email lookups at once is more than this server allows \(5 a minute\); ask for fewer at a time$/);
+    t.clock.advance(45_000);
+    assert.equal((await lookup(a.token, [b.email])).statusCode, 200, 'allowed again in the next window');
   });
 });

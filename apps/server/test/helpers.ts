@@ -34,7 +34,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function makeTestApp(opts: { quotaBytes?: number; rateLimit?: RateLimitPolicy; sessionTtlMs?: number; dialect?: DialectName; mailer?: Mailer; publicUrl?: string } = {}): Promise<TestApp> {
+export async function makeTestApp(opts: { quotaBytes?: number; rateLimit?: RateLimitPolicy; lookupRateLimit?: RateLimitPolicy; sessionTtlMs?: number; dialect?: DialectName; mailer?: Mailer; publicUrl?: string } = {}): Promise<TestApp> {
   const dir = await mkdtemp(join(tmpdir(), 'obscura-server-'));
   let closeDb: () => Promise<void>;
   let db: Database;
@@ -54,6 +54,7 @@ export async function makeTestApp(opts: { quotaBytes?: number; rateLimit?: RateL
     db, blobs, clock, logger, opaqueServerSetup: SERVER_SETUP,
     defaultQuotaBytes: opts.quotaBytes ?? 1024 * 1024 * 1024,
     authRateLimit: opts.rateLimit ?? { limit: 1000, windowMs: 60_000 },
+    lookupRateLimit: opts.lookupRateLimit ?? { limit: 1000, windowMs: 60_000 },
     ...(opts.sessionTtlMs ? { sessionTtlMs: opts.sessionTtlMs } : {}),
     ...(opts.mailer ? { mailer: opts.mailer } : {}),
     ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
@@ -91,7 +92,8 @@ export async function call(app: ObscuraApp, name: RouteName, o: InjectOpts = {})
   });
 }
 
-export async function signup(app: ObscuraApp, email = `u${randomUUID().slice(0, 8)}@example.com`, password = 'correct horse battery', displayName = 'Test User'): Promise<Account> {
+/** signupStart, then a signupFinish body as a client builds it (new keys, the OPAQUE record, a login start). */
+export async function signupRequest(app: ObscuraApp, email: string, password: string, displayName = 'Test User') {
   const { clientRegistrationState, registrationRequest } = opaque.client.startRegistration({ password });
   const start = await call(app, 'signupStart', { body: { email, registrationRequestB64: registrationRequest } });
   if (start.statusCode !== 200) throw new Error(`signupStart ${start.statusCode}: ${start.body}`);
@@ -100,18 +102,35 @@ export async function signup(app: ObscuraApp, email = `u${randomUUID().slice(0, 
   });
   const ed = generateKeyPairSync('ed25519');
   const x = generateKeyPairSync('x25519');
-  const finish = await call(app, 'signupFinish', {
-    body: {
-      email, displayName, registrationRecordB64: registrationRecord,
-      x25519PublicKeyB64: rawPublicKey(x.publicKey).toString('base64'),
-      ed25519PublicKeyB64: rawPublicKey(ed.publicKey).toString('base64'),
-      passwordEnvelopeB64: Buffer.from('password-envelope').toString('base64'),
-      recoveryEnvelopeB64: Buffer.from('recovery-envelope').toString('base64'),
-    },
-  });
+  const { clientLoginState, startLoginRequest } = opaque.client.startLogin({ password });
+  const body = {
+    email, displayName, registrationRecordB64: registrationRecord,
+    x25519PublicKeyB64: rawPublicKey(x.publicKey).toString('base64'),
+    ed25519PublicKeyB64: rawPublicKey(ed.publicKey).toString('base64'),
+    passwordEnvelopeB64: Buffer.from('password-envelope').toString('base64'),
+    recoveryEnvelopeB64: Buffer.from('recovery-envelope').toString('base64'),
+    startLoginRequestB64: startLoginRequest,
+  };
+  return { start, body, clientLoginState, signingKey: ed.privateKey };
+}
+
+/** Finishes the login that signupFinish started (as the SDK does); the raw loginFinish response, or undefined if the client saw a wrong password. */
+export async function finishSignupLogin(app: ObscuraApp, finish: { json(): { loginId: string; loginResponseB64: string } }, clientLoginState: string, password: string) {
+  const { loginId, loginResponseB64 } = finish.json();
+  const fin = opaque.client.finishLogin({ clientLoginState, loginResponse: loginResponseB64, password, keyStretching });
+  if (!fin) return undefined;
+  return call(app, 'loginFinish', { body: { loginId, finishLoginRequestB64: fin.finishLoginRequest } });
+}
+
+/** Sign-up as a client does it: signupStart, signupFinish, then the login that finish started. */
+export async function signup(app: ObscuraApp, email = `u${randomUUID().slice(0, 8)}@example.com`, password = 'correct horse battery', displayName = 'Test User'): Promise<Account> {
+  const req = await signupRequest(app, email, password, displayName);
+  const finish = await call(app, 'signupFinish', { body: req.body });
   if (finish.statusCode !== 200) throw new Error(`signupFinish ${finish.statusCode}: ${finish.body}`);
-  const session = finish.json() as Static<typeof Session>;
-  return { email, password, token: session.token, session, signingKey: ed.privateKey, auth: { authorization: `Bearer ${session.token}` } };
+  const done = await finishSignupLogin(app, finish, req.clientLoginState, password);
+  if (done?.statusCode !== 200) throw new Error(`sign-up of ${email} did not log in (${done ? `${done.statusCode}: ${done.body}` : 'wrong password: the email was taken'})`);
+  const session = done.json() as Static<typeof Session>;
+  return { email, password, token: session.token, session, signingKey: req.signingKey, auth: { authorization: `Bearer ${session.token}` } };
 }
 
 /** Full OPAQUE login; returns the raw finish response. */
@@ -124,6 +143,35 @@ export async function login(app: ObscuraApp, email: string, password: string, he
   // A wrong password is detected by the client; it still sends something so the server's answer can be tested.
   const finishLoginRequestB64 = fin?.finishLoginRequest ?? 'AAAA';
   return call(app, 'loginFinish', { body: { loginId, finishLoginRequestB64 }, headers });
+}
+
+/**
+ * Starts a password change as a client does (OPAQUE login with `current`, registration of
+ * `next`); `finishBody` is the passwordChangeFinish body, with a junk proof when the client saw
+ * that `current` is wrong (a real client stops there; the server must refuse it all the same).
+ */
+export async function startPasswordChange(app: ObscuraApp, token: string, current: string, next: string, envelope = 'env2') {
+  const login = opaque.client.startLogin({ password: current });
+  const reg = opaque.client.startRegistration({ password: next });
+  const start = await call(app, 'passwordChangeStart', { token, body: { startLoginRequestB64: login.startLoginRequest, registrationRequestB64: reg.registrationRequest } });
+  if (start.statusCode !== 200) return { start, finishBody: undefined, proven: false };
+  const s = start.json();
+  const proof = opaque.client.finishLogin({ clientLoginState: login.clientLoginState, loginResponse: s.loginResponseB64, password: current, keyStretching });
+  const { registrationRecord } = opaque.client.finishRegistration({
+    password: next, clientRegistrationState: reg.clientRegistrationState, registrationResponse: s.registrationResponseB64, keyStretching,
+  });
+  const finishBody = {
+    changeId: s.changeId as string, finishLoginRequestB64: proof?.finishLoginRequest ?? 'AAAA',
+    registrationRecordB64: registrationRecord, passwordEnvelopeB64: Buffer.from(envelope).toString('base64'),
+  };
+  return { start, finishBody, proven: proof !== undefined };
+}
+
+/** The whole password change; `finish` is undefined when the start was refused. */
+export async function changePassword(app: ObscuraApp, token: string, current: string, next: string, envelope = 'env2') {
+  const { start, finishBody } = await startPasswordChange(app, token, current, next, envelope);
+  const finish = finishBody ? await call(app, 'passwordChangeFinish', { token, body: finishBody }) : undefined;
+  return { start, finish };
 }
 
 export async function recover(app: ObscuraApp, acct: Pick<Account, 'email' | 'signingKey'>, newPassword: string, signWith?: KeyObject) {

@@ -38,11 +38,12 @@ test('outbox: one RFC 5322 .eml per mail (UTF-8) and one log line; the album nam
     // Non-ASCII subject is RFC 2047-encoded; the body is UTF-8 (quoted-printable or 8bit): decode and check.
     assert.match(withName, /^Subject: =\?UTF-8\?/m);
     const body = decodeBody(withName);
-    assert.match(body, /Alice Liddell <alice@example\.org> shared the album "Été à Montréal" with you as an editor/);
+    assert.match(body, /"Alice Liddell" <alice@example\.org> shared the album "Été à Montréal" with you as an editor/);
     assert.match(body, /> Ajoute les tiennes ✨/);
     assert.match(body, /https:\/\/photos\.example\.org\//);
     const plain = decodeBody(without);
-    assert.match(without, /^Subject: Alice Liddell shared an album with you on Obscura$/m);
+    // The subject quotes the sharer's name; nodemailer RFC 2047-encodes any subject with a quotation mark.
+    assert.equal(subjectOf(without), '"Alice Liddell" shared an album with you on Obscura');
     assert.match(plain, /as a viewer/);
     assert.match(plain, /The album name is end-to-end encrypted/);
     assert.doesNotMatch(plain, /Montréal|Ajoute/);
@@ -74,7 +75,7 @@ test('SMTP: the invitation is delivered to a real SMTP server (in process)', asy
     assert.equal(received.length, 1);
     assert.equal(received[0]!.from, 'no-reply@obscura.test');
     assert.deepEqual(received[0]!.to, ['bob@example.org']);
-    assert.match(received[0]!.data, /^Subject: Alice Liddell shared an album with you on Obscura$/m);
+    assert.equal(subjectOf(received[0]!.data), '"Alice Liddell" shared an album with you on Obscura');
     assert.deepEqual(logger.lines, ['mail: invitation for bob@example.org sent by SMTP']);
   } finally {
     mailer.close();
@@ -88,6 +89,14 @@ test('config: SMTP_URL and MAIL_FROM, with a clear error for a malformed URL', (
   assert.equal(loadConfig({ SMTP_URL: 'smtp://u:p@mail:587', MAIL_FROM: 'X <x@y.z>' }).smtpUrl, 'smtp://u:p@mail:587');
   assert.throws(() => loadConfig({ SMTP_URL: 'mail.example.org' }), /SMTP_URL must look like smtp:\/\/user:pass@host:587/);
 });
+
+/** The Subject header, unfolded, its RFC 2047 words (UTF-8, Q or B) decoded. */
+function subjectOf(eml: string): string {
+  const raw = /^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(eml)![1]!.replace(/\r?\n[ \t]+/g, ' ');
+  return raw.replace(/\?= =\?/g, '?==?').replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_, enc: string, w: string) => enc.toUpperCase() === 'B'
+    ? Buffer.from(w, 'base64').toString('utf8')
+    : Buffer.from(w.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'));
+}
 
 function decodeBody(eml: string): string {
   const [head, ...rest] = eml.split(/\r?\n\r?\n/);

@@ -48,8 +48,6 @@ export const CHANGES_LIMIT_DEFAULT = 500;
 export const CHANGES_LIMIT_MAX = 1000;
 /** JSON body limit of the create-file request (inline thumbnails + block list). */
 export const CREATE_FILE_BODY_MAX = 12 * MiB;
-/** Pending uploads older than this are swept. */
-export const PENDING_UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
 /** Session tokens: this many random bytes, base64url, sent as `Authorization: Bearer <token>`. */
 export const SESSION_TOKEN_BYTES = 32;
 

@@ -37,12 +37,12 @@ export const routes = {
   health: { method: 'GET', path: '/api/health', auth: 'none', tag: 'meta', summary: 'Liveness and protocol version', response: S.Health },
 
   signupStart: { method: 'POST', path: '/api/auth/signup/start', auth: 'none', tag: 'auth', summary: 'OPAQUE registration, step 1', body: S.SignupStartBody, response: S.RegistrationResponse },
-  signupFinish: { method: 'POST', path: '/api/auth/signup/finish', auth: 'none', tag: 'auth', summary: 'OPAQUE registration, step 2: creates the account and a session', body: S.SignupFinishBody, response: S.Session },
+  signupFinish: { method: 'POST', path: '/api/auth/signup/finish', auth: 'none', tag: 'auth', summary: 'OPAQUE registration, step 2: creates the account if the email is free, and starts a login (finish it with loginFinish); the answer is the same for a taken email', body: S.SignupFinishBody, response: S.LoginStartResponse },
   loginStart: { method: 'POST', path: '/api/auth/login/start', auth: 'none', tag: 'auth', summary: 'OPAQUE login, step 1', body: S.LoginStartBody, response: S.LoginStartResponse },
   loginFinish: { method: 'POST', path: '/api/auth/login/finish', auth: 'none', tag: 'auth', summary: 'OPAQUE login, step 2: returns a session and the password envelope', body: S.LoginFinishBody, response: S.Session },
   logout: { method: 'POST', path: '/api/auth/logout', auth: 'session', tag: 'auth', summary: 'End the current session', response: S.Ok },
-  passwordChangeStart: { method: 'POST', path: '/api/auth/password/start', auth: 'session', tag: 'auth', summary: 'Change password, step 1 (OPAQUE registration)', body: S.PasswordChangeStartBody, response: S.RegistrationResponse },
-  passwordChangeFinish: { method: 'POST', path: '/api/auth/password/finish', auth: 'session', tag: 'auth', summary: 'Change password, step 2: ends every other session', body: S.PasswordChangeFinishBody, response: S.Ok },
+  passwordChangeStart: { method: 'POST', path: '/api/auth/password/start', auth: 'session', tag: 'auth', summary: 'Change password, step 1: OPAQUE login with the current password + OPAQUE registration of the new one (rate-limited like log-in)', body: S.PasswordChangeStartBody, response: S.PasswordChangeStartResponse },
+  passwordChangeFinish: { method: 'POST', path: '/api/auth/password/finish', auth: 'session', tag: 'auth', summary: 'Change password, step 2: the finished login proves the current password (403 if wrong); ends every other session', body: S.PasswordChangeFinishBody, response: S.Ok },
   recoveryStart: { method: 'POST', path: '/api/auth/recovery/start', auth: 'none', tag: 'auth', summary: 'Account recovery, step 1: recovery envelope + challenge', body: S.RecoveryStartBody, response: S.RecoveryStartResponse },
   recoveryFinish: { method: 'POST', path: '/api/auth/recovery/finish', auth: 'none', tag: 'auth', summary: 'Account recovery, step 2: signed challenge sets a new password; ends all sessions', body: S.RecoveryFinishBody, response: S.Session },
 

@@ -37,8 +37,25 @@ export const RegistrationRecordB64 = Type.String({
 
 export const Uuid = Type.String({ format: 'uuid', description: 'UUID' });
 export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
-export const DisplayName = Type.String({ minLength: 1, maxLength: 100 });
-export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601, UTC' });
+// [Note: plain text people see]
+// Display names, and the album name and message of an opt-in invitation email, are the only
+// plaintext the server takes from one person and shows (or mails) to others. Any Unicode text
+// is fine except what can forge or disguise it: C0/C1 controls and DEL (ESC sequences, NUL),
+// line breaks (CR, LF, NEL, U+2028, U+2029) and bidi controls (U+061C, U+200E, U+200F,
+// U+202A–U+202E, U+2066–U+2069). The invitation message alone may hold CR and LF, as paragraph
+// breaks: the mail quotes every line of it. The server's 400 names the field and the character.
+const TEXT_REFUSED = '\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u061C\\u200E\\u200F\\u2028-\\u202E\\u2066-\\u2069';
+/** One line of text: no control, line-break or bidi-control character. */
+export const SINGLE_LINE_TEXT_PATTERN = `^[^\\u0000-\\u000A\\u000D${TEXT_REFUSED}]*$`;
+/** Paragraphs: like SINGLE_LINE_TEXT_PATTERN, but CR and LF are allowed. */
+export const MULTI_LINE_TEXT_PATTERN = `^[^\\u0000-\\u0009${TEXT_REFUSED}]*$`;
+export const DisplayName = Type.String({ minLength: 1, maxLength: 100, pattern: SINGLE_LINE_TEXT_PATTERN });
+// [Note: instants] a date-time on the wire is RFC 3339 as Date.parse reads it: a 4-digit year,
+// hours 00–23, seconds 00–59 (a leap second :60 parses to NaN, and NaN once meant "never
+// expires"), Z or a ±HH:MM offset. The pattern and the 'date-time' format (real calendar days)
+// together accept what the server's parseInstant() accepts; the server reads dates only through it.
+export const TIMESTAMP_PATTERN = '^\\d{4}-\\d{2}-\\d{2}[Tt]([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,9})?([Zz]|[+-]([01]\\d|2[0-3]):[0-5]\\d)$';
+export const Timestamp = Type.String({ format: 'date-time', pattern: TIMESTAMP_PATTERN, description: 'ISO 8601 (RFC 3339), UTC, e.g. 2026-12-31T23:59:59Z; no leap seconds' });
 export const Sha256Hex = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256, lowercase hex' });
 /** Keyed content hash (per account), lowercase hex; only tells equal-or-not within one account. */
 export const ContentHash = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'keyed content hash, lowercase hex' });
@@ -79,15 +96,33 @@ export const SignupFinishBody = Type.Object({
   ed25519PublicKeyB64: PublicKeyB64,
   passwordEnvelopeB64: B64(ENVELOPE_MAX, { minBytes: 1 }),
   recoveryEnvelopeB64: B64(ENVELOPE_MAX, { minBytes: 1 }),
+  /**
+   * OPAQUE login with the password just registered, step 1. The answer is a login attempt
+   * (`LoginStartResponse`, finished with loginFinish), the same whether or not the email was
+   * free ([Note: uniform sign-up] in the server's AuthService).
+   */
+  startLoginRequestB64: OpaqueMessageB64,
 });
 
 export const LoginStartBody = Type.Object({ email: Email, startLoginRequestB64: OpaqueMessageB64 });
 export const LoginStartResponse = Type.Object({ loginId: Uuid, loginResponseB64: Type.String() });
 export const LoginFinishBody = Type.Object({ loginId: Uuid, finishLoginRequestB64: OpaqueMessageB64 });
 
+/**
+ * What the used bytes pay for: each stored photo is charged to exactly one person who holds it
+ * (the server's [Note: one payer per file], docs/security.md "Quota"). The three add up to `usedBytes`.
+ */
+export const StorageCharges = Type.Object({
+  ownPhotosBytes: Type.Integer({ minimum: 0, description: 'my own photos: in my library (saved ones too), or uploaded by me into my albums' }),
+  editorsPhotosBytes: Type.Integer({ minimum: 0, description: 'photos other people (editors) added to albums I own, not in my library' }),
+  pendingUploadsBytes: Type.Integer({ minimum: 0, description: "unfinished uploads charged to me (mine, and editors' into my albums)" }),
+});
+
 export const Me = Type.Object({
   user: User,
   storage: Type.Object({ usedBytes: Bytes, quotaBytes: Bytes }),
+  /** Absent from servers older than the one-payer rule. */
+  charges: Type.Optional(StorageCharges),
 });
 
 export const SessionInfo = Type.Object({
@@ -101,8 +136,13 @@ export const SessionInfo = Type.Object({
 export const SessionList = Type.Object({ sessions: Type.Array(SessionInfo) });
 export const SessionIdParams = Type.Object({ sessionId: Uuid });
 
-export const PasswordChangeStartBody = Type.Object({ registrationRequestB64: OpaqueMessageB64 });
+/** Password change, step 1: an OPAQUE login with the CURRENT password and a registration of the new one. */
+export const PasswordChangeStartBody = Type.Object({ startLoginRequestB64: OpaqueMessageB64, registrationRequestB64: OpaqueMessageB64 });
+export const PasswordChangeStartResponse = Type.Object({ changeId: Uuid, loginResponseB64: Type.String(), registrationResponseB64: Type.String() });
+/** Step 2: the finished login proves the current password; then the new record and envelope replace the old. */
 export const PasswordChangeFinishBody = Type.Object({
+  changeId: Uuid,
+  finishLoginRequestB64: OpaqueMessageB64,
   registrationRecordB64: RegistrationRecordB64,
   passwordEnvelopeB64: B64(ENVELOPE_MAX, { minBytes: 1 }),
 });
@@ -494,8 +534,9 @@ export const ShareInvite = Type.Object({
    * plaintext reaches the server; it is never stored.
    */
   email: Type.Optional(Type.Object({
-    albumName: Type.Optional(Type.String({ minLength: 1, maxLength: INVITE_EMAIL_ALBUM_NAME_MAX })),
-    message: Type.Optional(Type.String({ minLength: 1, maxLength: INVITE_EMAIL_MESSAGE_MAX })),
+    albumName: Type.Optional(Type.String({ minLength: 1, maxLength: INVITE_EMAIL_ALBUM_NAME_MAX, pattern: SINGLE_LINE_TEXT_PATTERN })),
+    /** Line breaks are paragraphs ([Note: plain text people see]). */
+    message: Type.Optional(Type.String({ minLength: 1, maxLength: INVITE_EMAIL_MESSAGE_MAX, pattern: MULTI_LINE_TEXT_PATTERN })),
   })),
 });
 export type ShareInvite = Static<typeof ShareInvite>;

@@ -40,6 +40,8 @@ function checkPassword(password: string): void {
   if (typeof password !== 'string' || password.length < 8) throw new UsageError('the password must have at least 8 characters');
 }
 
+const WRONG_CURRENT_PASSWORD = 'the current password is wrong; nothing was changed';
+
 export class Session {
   private constructor(
     readonly api: ApiClient,
@@ -54,25 +56,47 @@ export class Session {
     return publicKeysOf(this.bundle);
   }
 
-  /** Creates an account. The recovery key is returned once: show it to the person. */
+  /**
+   * Creates an account and logs in to it. The recovery key is returned once: show it to the person.
+   * [Note: sign-up ends in a login] the server answers sign-up the same way whether or not the
+   * email already has an account (see the server's [Note: uniform sign-up]), so we learn which it
+   * was by finishing the login it started with the password just chosen. A login that fails means
+   * nothing was created (the email is taken); one that opens an account with other keys than the
+   * ones made here means the email is taken AND this is that account's password.
+   */
   static async signup(o: ConnectOptions & { email: string; password: string; displayName: string }): Promise<{ session: Session; recoveryKey: string }> {
     checkPassword(o.password);
     await opaque.ready;
     const api = new ApiClient({ baseUrl: o.server, fetch: o.fetch, userAgent: o.userAgent });
+    const stretching = o.opaqueKeyStretching ? { keyStretching: o.opaqueKeyStretching } : {};
     const account = await createAccount(o.password, o.kdfParams ?? DEFAULT_KDF_PARAMS);
     const reg = opaque.client.startRegistration({ password: o.password });
     const { registrationResponseB64 } = await api.call('signupStart', { body: { email: o.email, registrationRequestB64: reg.registrationRequest } });
     const { registrationRecord } = opaque.client.finishRegistration({
-      clientRegistrationState: reg.clientRegistrationState, registrationResponse: registrationResponseB64, password: o.password,
-      ...(o.opaqueKeyStretching ? { keyStretching: o.opaqueKeyStretching } : {}),
+      clientRegistrationState: reg.clientRegistrationState, registrationResponse: registrationResponseB64, password: o.password, ...stretching,
     });
-    const s = await api.call('signupFinish', {
+    const login = opaque.client.startLogin({ password: o.password });
+    const { loginId, loginResponseB64 } = await api.call('signupFinish', {
       body: {
         email: o.email, displayName: o.displayName, registrationRecordB64: registrationRecord,
         x25519PublicKeyB64: toBase64(account.publicKeys.x25519), ed25519PublicKeyB64: toBase64(account.publicKeys.ed25519),
         passwordEnvelopeB64: toBase64(account.passwordEnvelope), recoveryEnvelopeB64: toBase64(account.recoveryEnvelope),
+        startLoginRequestB64: login.startLoginRequest,
       },
     });
+    const finished = opaque.client.finishLogin({ clientLoginState: login.clientLoginState, loginResponse: loginResponseB64, password: o.password, ...stretching });
+    if (!finished) {
+      throw new ApiError(409, 'conflict', `no account was created: ${o.email} may already have one. If it is yours, log in ` +
+        '(or, if you forgot the password, use your recovery key); otherwise check the address for a typo');
+    }
+    const s = await api.call('loginFinish', { body: { loginId, finishLoginRequestB64: finished.finishLoginRequest } });
+    const mine = account.publicKeys;
+    if (!constantTimeEqual(fromBase64(s.user.x25519PublicKeyB64), mine.x25519) || !constantTimeEqual(fromBase64(s.user.ed25519PublicKeyB64), mine.ed25519)) {
+      api.token = s.token;
+      await api.call('logout').catch(() => undefined);
+      throw new ApiError(409, 'conflict', `${o.email} already has an account, and this password opens it: log in instead. ` +
+        'Nothing was created; the recovery key from that account\'s sign-up is still the one that counts');
+    }
     return { session: Session.fromServerSession(api, s, account.bundle, o), recoveryKey: account.recoveryKey };
   }
 
@@ -162,17 +186,28 @@ export class Session {
     return this.api.call('revokeSession', { params: { sessionId } });
   }
 
-  /** Changes the password: new OPAQUE record + the same keys re-wrapped. Other sessions end. */
-  async changePassword(newPassword: string): Promise<void> {
+  /**
+   * Changes the password: new OPAQUE record + the same keys re-wrapped. The current password is
+   * proven by an OPAQUE login inside the change (a session token alone cannot change it); a wrong
+   * one throws ApiError 403 and changes nothing. Every other session ends; this one stays.
+   */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    if (typeof currentPassword !== 'string' || currentPassword === '') throw new UsageError('give the current password to change it');
     checkPassword(newPassword);
     await opaque.ready;
+    const stretching = this.options.opaqueKeyStretching ? { keyStretching: this.options.opaqueKeyStretching } : {};
+    const login = opaque.client.startLogin({ password: currentPassword });
     const reg = opaque.client.startRegistration({ password: newPassword });
-    const { registrationResponseB64 } = await this.api.call('passwordChangeStart', { body: { registrationRequestB64: reg.registrationRequest } });
+    const start = await this.api.call('passwordChangeStart', { body: { startLoginRequestB64: login.startLoginRequest, registrationRequestB64: reg.registrationRequest } });
+    // OPAQUE lets the client see a wrong password itself: there is then no proof to send.
+    const proof = opaque.client.finishLogin({ clientLoginState: login.clientLoginState, loginResponse: start.loginResponseB64, password: currentPassword, ...stretching });
+    if (!proof) throw new ApiError(403, 'forbidden', WRONG_CURRENT_PASSWORD);
     const { registrationRecord } = opaque.client.finishRegistration({
-      clientRegistrationState: reg.clientRegistrationState, registrationResponse: registrationResponseB64, password: newPassword,
-      ...(this.options.opaqueKeyStretching ? { keyStretching: this.options.opaqueKeyStretching } : {}),
+      clientRegistrationState: reg.clientRegistrationState, registrationResponse: start.registrationResponseB64, password: newPassword, ...stretching,
     });
     const envelope = await rewrapAccountForPassword(this.bundle, newPassword, this.options.kdfParams ?? DEFAULT_KDF_PARAMS);
-    await this.api.call('passwordChangeFinish', { body: { registrationRecordB64: registrationRecord, passwordEnvelopeB64: toBase64(envelope) } });
+    await this.api.call('passwordChangeFinish', {
+      body: { changeId: start.changeId, finishLoginRequestB64: proof.finishLoginRequest, registrationRecordB64: registrationRecord, passwordEnvelopeB64: toBase64(envelope) },
+    });
   }
 }

@@ -6,6 +6,7 @@ import { ensureSetup } from './setup.ts';
 import { CliError, UsageError } from '../errors.ts';
 import { formatBytes, printJson, printTable } from '../output.ts';
 import { readPassword } from '../prompt.ts';
+import { safe } from '../terminal-text.ts';
 
 const JSON_OPT = { json: { type: 'boolean', description: 'print one JSON document on stdout (see docs/cli.md)' } } as const;
 const SERVER_EMAIL = {
@@ -43,7 +44,7 @@ export const signup: Command = {
     await forgetLocal(ctx, (await ctx.readState().catch(() => null))?.userId);
     await saveState(ctx, session);
     ctx.stdout.write([
-      `Signed up and logged in as ${session.user.displayName} <${session.user.email}> on ${session.api.baseUrl}`,
+      safe`Signed up and logged in as ${session.user.displayName} <${session.user.email}> on ${session.api.baseUrl}`,
       '',
       `Recovery key: ${recoveryKey}`,
       'WRITE THIS DOWN and keep it somewhere safe: it is shown only this once, and it is the only way',
@@ -69,7 +70,7 @@ export const login: Command = {
     const previous = await ctx.readState().catch(() => null);
     if (previous && previous.userId !== session.user.id) await forgetLocal(ctx, previous.userId);
     await saveState(ctx, session);
-    ctx.stdout.write(`Logged in as ${session.user.displayName} <${session.user.email}> on ${session.api.baseUrl}\n`);
+    ctx.stdout.write(safe`Logged in as ${session.user.displayName} <${session.user.email}> on ${session.api.baseUrl}\n`);
     // A newer client brings an account that is behind up to date right away ([Note: one-time setup]).
     await withClient(ctx, (c) => ensureSetup(ctx, c, 'login'));
   },
@@ -92,16 +93,16 @@ export const logout: Command = {
       await session.logout();
     } catch (err) {
       const e = describeError(err, { sessionBased: true });
-      ctx.stderr.write(`obscura: warning: the server did not confirm the logout (${(e as Error).message}); forgetting the session here anyway\n`);
+      ctx.stderr.write(safe`obscura: warning: the server did not confirm the logout (${(e as Error).message}); forgetting the session here anyway\n`);
     }
     await forgetLocal(ctx, state.userId);
-    ctx.stdout.write(`Logged out ${state.email}.\n`);
+    ctx.stdout.write(safe`Logged out ${state.email}.\n`);
   },
 };
 
 export const whoami: Command = {
   name: 'whoami',
-  summary: 'Who is logged in: email, name, server, storage used and quota, fingerprint.',
+  summary: 'Who is logged in: email, name, server, storage used (and for what) and quota, fingerprint.',
   usage: 'obscura whoami [--json]',
   options: { ...JSON_OPT },
   run: (ctx, args) => withClient(ctx, async (c) => {
@@ -110,16 +111,23 @@ export const whoami: Command = {
     if (boolOpt(args, 'json')) {
       printJson(ctx.stdout, {
         email: me.user.email, name: me.user.displayName, userId: me.user.id, server: c.session.api.baseUrl,
-        storage: { usedBytes: me.storage.usedBytes, quotaBytes: me.storage.quotaBytes }, fingerprint: fp,
+        storage: { usedBytes: me.storage.usedBytes, quotaBytes: me.storage.quotaBytes, ...(me.charges ?? {}) }, fingerprint: fp,
       });
       return;
     }
     const pct = me.storage.quotaBytes > 0 ? ` (${((me.storage.usedBytes / me.storage.quotaBytes) * 100).toFixed(1)}%)` : '';
+    // What the used bytes pay for (servers before the one-payer rule do not say).
+    const charges = me.charges ? [`              ${[
+      `${formatBytes(me.charges.ownPhotosBytes)} my photos`,
+      `${formatBytes(me.charges.editorsPhotosBytes)} editors' photos in my albums`,
+      ...(me.charges.pendingUploadsBytes > 0 ? [`${formatBytes(me.charges.pendingUploadsBytes)} unfinished uploads`] : []),
+    ].join(', ')}`] : [];
     ctx.stdout.write([
-      `email:        ${me.user.email}`,
-      `name:         ${me.user.displayName}`,
-      `server:       ${c.session.api.baseUrl}`,
+      safe`email:        ${me.user.email}`,
+      safe`name:         ${me.user.displayName}`,
+      safe`server:       ${c.session.api.baseUrl}`,
       `storage:      ${formatBytes(me.storage.usedBytes)} of ${formatBytes(me.storage.quotaBytes)} used${pct}`,
+      ...charges,
       `fingerprint:  ${fp}`,
       '',
     ].join('\n'));
@@ -151,14 +159,16 @@ export const passwd: Command = {
   name: 'passwd',
   summary: 'Change your password (your keys and photos stay the same); your other sessions end.',
   usage: 'obscura passwd',
-  description: 'The new password is asked twice (or taken from OBSCURA_NEW_PASSWORD).',
+  description: 'The current password is asked first (or taken from OBSCURA_PASSWORD): a session alone cannot change\n' +
+    'the password. The new one is asked twice (or taken from OBSCURA_NEW_PASSWORD).',
   options: {},
   async run(ctx) {
     const state = await ctx.readState();
     if (!state) throw new CliError('not logged in; run obscura login --server URL --email E');
+    const current = await readPassword(ctx, { prompt: 'Current password: ' });
     const password = await readPassword(ctx, { prompt: 'New password: ', confirm: true, envVar: 'OBSCURA_NEW_PASSWORD' });
     await withClient(ctx, async (c) => {
-      await c.session.changePassword(password);
+      await c.session.changePassword(current, password);
       ctx.stdout.write('Password changed. Your other sessions were logged out; this one stays logged in.\n');
     }, stretching(ctx));
   },
@@ -179,7 +189,7 @@ export const recover: Command = {
     const previous = await ctx.readState().catch(() => null);
     await forgetLocal(ctx, previous?.userId);
     await saveState(ctx, session);
-    ctx.stdout.write(`Password reset. Logged in as ${session.user.displayName} <${session.user.email}> on ${session.api.baseUrl}; every other session was logged out.\n`);
+    ctx.stdout.write(safe`Password reset. Logged in as ${session.user.displayName} <${session.user.email}> on ${session.api.baseUrl}; every other session was logged out.\n`);
   },
 };
 
@@ -199,7 +209,7 @@ export const fingerprint: Command = {
     if (email === undefined && accept) throw new UsageError('fingerprint --accept needs the EMAIL of the person whose keys you compared');
     if (email === undefined || email.trim().toLowerCase() === c.session.user.email.trim().toLowerCase()) {
       if (accept) throw new UsageError('your own keys come from your account, not from the server; there is nothing to accept');
-      ctx.stdout.write(`${c.session.user.email}  ${await c.session.fingerprint()}\n`);
+      ctx.stdout.write(safe`${c.session.user.email}  ${await c.session.fingerprint()}\n`);
       return;
     }
     const { users } = await c.session.api.call('usersLookup', { body: { emails: [email] } });
@@ -209,10 +219,10 @@ export const fingerprint: Command = {
     // [Note: pins by email] statusOf compares the id, the email and the keys (see KeyPins):
     // a known email now on another account is as loud as changed keys.
     const st = c.pins.statusOf(u);
-    ctx.stdout.write(`${u.email}  ${fp}${st.status === 'unpinned' && !accept ? '  (not pinned yet: compare it with them)' : ''}\n`);
+    ctx.stdout.write(safe`${u.email}  ${fp}${st.status === 'unpinned' && !accept ? '  (not pinned yet: compare it with them)' : ''}\n`);
     if (accept) {
       c.pins.accept(u);
-      ctx.stdout.write(`Pinned these keys for ${u.displayName} <${u.email}>${st.status === 'changed' ? ', replacing what you pinned before' : ''}.\n`);
+      ctx.stdout.write(safe`Pinned these keys for ${u.displayName} <${u.email}>${st.status === 'changed' ? ', replacing what you pinned before' : ''}.\n`);
       return;
     }
     if (st.status === 'changed') {

@@ -48,7 +48,7 @@ export function handlers(s: Services): Handlers {
     loginStart: (c) => s.auth.loginStart(c.body, c.client),
     loginFinish: (c) => s.auth.loginFinish(c.body, c.client),
     logout: (c) => s.sessions.logout(c.auth),
-    passwordChangeStart: (c) => s.auth.passwordChangeStart(c.auth, c.body),
+    passwordChangeStart: (c) => s.auth.passwordChangeStart(c.auth, c.body, c.client),
     passwordChangeFinish: (c) => s.auth.passwordChangeFinish(c.auth, c.body),
     recoveryStart: (c) => s.auth.recoveryStart(c.body, c.client),
     recoveryFinish: (c) => s.auth.recoveryFinish(c.body, c.client),

@@ -3,17 +3,17 @@ import type { Static } from '@sinclair/typebox';
 import {
   ACCOUNT_DATA_VERSION,
   recoverySignedMessage, type LoginFinishBody, type LoginStartBody, type LoginStartResponse, type Me,
-  type PasswordChangeFinishBody, type PasswordChangeStartBody, type RecoveryFinishBody, type RecoveryStartBody,
+  type PasswordChangeFinishBody, type PasswordChangeStartBody, type PasswordChangeStartResponse, type RecoveryFinishBody, type RecoveryStartBody,
   type RecoveryStartResponse, type RegistrationResponse, type Session, type SignupFinishBody, type SignupStartBody, type User,
 } from '@obscura/protocol';
-import { conflict, unauthorized } from '../errors.ts';
+import { AppError, badRequest, unauthorized } from '../errors.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Random } from '../ports/random.ts';
 import type { Database, Repos, UserRow } from '../repositories/index.ts';
 import type { AuthContext, ClientInfo } from './auth-context.ts';
 import { fromB64, fromB64Url, iso, normalizeEmail, toB64, toB64Url } from './encoding.ts';
 import type { OpaqueServer } from './opaque.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import type { RateCheckOptions, RateLimiter } from './rate-limiter.ts';
 import type { SessionService } from './sessions.ts';
 
 const LOGIN_ATTEMPT_TTL_MS = 5 * 60_000;
@@ -23,6 +23,8 @@ const CHALLENGE_BYTES = 32;
 const FAKE_ENVELOPE_BYTES = 160;
 const BAD_LOGIN = 'email or password is incorrect';
 const BAD_RECOVERY = 'recovery failed: the signature does not match this account, or the request expired; start again';
+const WRONG_CURRENT_PASSWORD = 'the current password is wrong; nothing was changed';
+const STALE_CHANGE = 'this password change expired (after 5 minutes) or was already used; nothing was changed; start again';
 
 type S<T extends import('@sinclair/typebox').TSchema> = Static<T>;
 
@@ -50,11 +52,11 @@ export class AuthService {
     this.fakeKey = createHmac('sha256', serverSecret).update('obscura fake recovery envelopes').digest();
   }
 
-  private limit(action: string, email: string, client: ClientInfo): Promise<void> {
+  private limit(action: string, email: string, client: ClientInfo, opts?: RateCheckOptions): Promise<void> {
     return this.limiter.check(action, [
       { label: 'for this email', key: `email:${email}` },
       { label: 'from this address', key: `ip:${client.ip}` },
-    ]);
+    ], opts);
   }
 
   private async sessionFor(r: Repos, user: UserRow, client: ClientInfo): Promise<S<typeof Session>> {
@@ -65,27 +67,50 @@ export class AuthService {
     };
   }
 
+  // [Note: uniform sign-up] Sign-up must not tell a stranger whether an email has an account.
+  // signupStart's OPAQUE registration response depends only on the email and the request, so it
+  // is answered for every email. signupFinish creates the account only when the email is free,
+  // and in both cases answers what loginStart answers: a login attempt for that email (against
+  // the new record, or against the existing account's record). The client then finishes that
+  // login with the password it just chose: it succeeds for a new account; for a taken email it
+  // fails unless the password is that account's (then it is simply a log-in). The sign-up
+  // answers are therefore the same shape and status either way; the person learns what happened
+  // from the login, and the SDK words it ("this email may already have an account: log in, use
+  // the recovery key, or check the address"). See docs/security.md, "Accounts and sessions".
   async signupStart(body: S<typeof SignupStartBody>, client: ClientInfo): Promise<S<typeof RegistrationResponse>> {
     const email = normalizeEmail(body.email);
     await this.limit('signup', email, client);
-    if (await this.db.repos.users.findByEmail(email)) throw conflict('an account with this email already exists; log in instead');
     return { registrationResponseB64: this.opaque.registrationResponse(email, body.registrationRequestB64) };
   }
 
-  async signupFinish(body: S<typeof SignupFinishBody>, client: ClientInfo): Promise<S<typeof Session>> {
+  async signupFinish(body: S<typeof SignupFinishBody>, client: ClientInfo): Promise<S<typeof LoginStartResponse>> {
     const email = normalizeEmail(body.email);
     await this.limit('signup-finish', email, client);
-    return this.db.tx(async (r) => {
-      const user: UserRow = {
-        id: this.random.uuid(), email, displayName: body.displayName.trim(),
-        opaqueRecord: fromB64Url(body.registrationRecordB64),
-        x25519PublicKey: fromB64(body.x25519PublicKeyB64), ed25519PublicKey: fromB64(body.ed25519PublicKeyB64),
-        passwordEnvelope: fromB64(body.passwordEnvelopeB64), recoveryEnvelope: fromB64(body.recoveryEnvelopeB64),
-        quotaBytes: this.defaultQuotaBytes, usedBytes: 0, dataVersion: ACCOUNT_DATA_VERSION, createdAt: this.clock.now(),
-      };
-      if (!(await r.users.insert(user))) throw conflict('an account with this email already exists; log in instead');
-      return this.sessionFor(r, user, client);
+    // Parsing the submitted record and login request first gives a malformed one the same 400
+    // whether or not the email is free; for a free email this is also the answer.
+    let login = this.opaque.startLogin(email, body.registrationRecordB64, body.startLoginRequestB64);
+    const user: UserRow = {
+      id: this.random.uuid(), email, displayName: body.displayName.trim(),
+      opaqueRecord: fromB64Url(body.registrationRecordB64),
+      x25519PublicKey: fromB64(body.x25519PublicKeyB64), ed25519PublicKey: fromB64(body.ed25519PublicKeyB64),
+      passwordEnvelope: fromB64(body.passwordEnvelopeB64), recoveryEnvelope: fromB64(body.recoveryEnvelopeB64),
+      quotaBytes: this.defaultQuotaBytes, usedBytes: 0, dataVersion: ACCOUNT_DATA_VERSION, createdAt: this.clock.now(),
+    };
+    const loginId = this.random.uuid();
+    await this.db.tx(async (r) => {
+      let userId: string | null = user.id;
+      if (!(await r.users.insert(user))) {
+        // Taken: nothing is created; the attempt logs in to the existing account (or, should it
+        // have been deleted meanwhile, is the fake one loginStart gives an unknown email).
+        const existing = await r.users.findByEmail(email);
+        login = this.opaque.startLogin(email, existing ? toB64Url(existing.opaqueRecord) : null, body.startLoginRequestB64);
+        userId = existing?.id ?? null;
+      }
+      await r.attempts.insert({
+        id: loginId, kind: 'login', userId, state: fromB64Url(login.state), expiresAt: this.clock.now() + LOGIN_ATTEMPT_TTL_MS,
+      });
     });
+    return { loginId, loginResponseB64: login.response };
   }
 
   async loginStart(body: S<typeof LoginStartBody>, client: ClientInfo): Promise<S<typeof LoginStartResponse>> {
@@ -118,16 +143,34 @@ export class AuthService {
   async me(auth: AuthContext): Promise<S<typeof Me>> {
     const user = await this.db.repos.users.findById(auth.userId);
     if (!user) throw unauthorized('this account no longer exists');
-    return { user: toWireUser(user), storage: { usedBytes: user.usedBytes, quotaBytes: user.quotaBytes } };
+    return { user: toWireUser(user), storage: { usedBytes: user.usedBytes, quotaBytes: user.quotaBytes }, charges: await this.db.repos.users.charges(user.id) };
   }
 
-  async passwordChangeStart(auth: AuthContext, body: S<typeof PasswordChangeStartBody>): Promise<S<typeof RegistrationResponse>> {
+  // [Note: password change proves the password] A session token alone must not change the
+  // password: whoever stole one could lock the owner out and end the owner's sessions. The change
+  // therefore carries a fresh OPAQUE login with the current password: step 1 starts it (rate-limited
+  // per email and per address, like log-in) next to the registration of the new password; step 2
+  // must finish it for this same account, or nothing changes (403). The attempt is an ordinary
+  // 'login' attempt in auth_attempts, bound to the caller's account; finishing it needs the
+  // password either way. After the change every session except the caller's (which just proved
+  // the password) ends, so a stolen token dies when the owner changes the password.
+  async passwordChangeStart(auth: AuthContext, body: S<typeof PasswordChangeStartBody>, client: ClientInfo): Promise<S<typeof PasswordChangeStartResponse>> {
     const user = await this.db.repos.users.findById(auth.userId);
     if (!user) throw unauthorized('this account no longer exists');
-    return { registrationResponseB64: this.opaque.registrationResponse(user.email, body.registrationRequestB64) };
+    await this.limit('password-change', user.email, client, { what: 'password change attempts' });
+    const login = this.opaque.startLogin(user.email, toB64Url(user.opaqueRecord), body.startLoginRequestB64);
+    const registrationResponseB64 = this.opaque.registrationResponse(user.email, body.registrationRequestB64);
+    const changeId = this.random.uuid();
+    await this.db.repos.attempts.insert({
+      id: changeId, kind: 'login', userId: user.id, state: fromB64Url(login.state), expiresAt: this.clock.now() + LOGIN_ATTEMPT_TTL_MS,
+    });
+    return { changeId, loginResponseB64: login.response, registrationResponseB64 };
   }
 
   async passwordChangeFinish(auth: AuthContext, body: S<typeof PasswordChangeFinishBody>): Promise<{ ok: true }> {
+    const attempt = await this.db.repos.attempts.take(body.changeId, 'login', this.clock.now());
+    if (!attempt || attempt.userId !== auth.userId) throw badRequest(STALE_CHANGE);
+    if (!this.opaque.finishLogin(toB64Url(attempt.state), body.finishLoginRequestB64)) throw new AppError('forbidden', WRONG_CURRENT_PASSWORD);
     await this.db.tx(async (r) => {
       await r.users.setPassword(auth.userId, fromB64Url(body.registrationRecordB64), fromB64(body.passwordEnvelopeB64));
       await r.sessions.revokeAll(auth.userId, this.clock.now(), auth.sessionId);

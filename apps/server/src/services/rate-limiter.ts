@@ -14,6 +14,13 @@ export interface RateSubject {
   key: string;
 }
 
+export interface RateCheckOptions {
+  /** How many units this call uses (e.g. the number of emails looked up); default 1. */
+  cost?: number;
+  /** What is counted, for the message: "email lookups"; default "<action> attempts". */
+  what?: string;
+}
+
 /**
  * Fixed-window counters in the database, so every server process agrees.
  * Every subject is counted, then the call is refused if any is over its limit.
@@ -21,20 +28,38 @@ export interface RateSubject {
 export class RateLimiter {
   constructor(private readonly store: RateLimitStore, private readonly clock: Clock, private readonly policy: RateLimitPolicy) {}
 
-  async check(action: string, subjects: RateSubject[]): Promise<void> {
+  async check(action: string, subjects: RateSubject[], opts: RateCheckOptions = {}): Promise<void> {
+    const cost = Math.max(1, opts.cost ?? 1);
+    const what = opts.what ?? `${action} attempts`;
+    if (cost > this.policy.limit) {
+      throw new AppError('limit-reached',
+        `${cost} ${what} at once is more than this server allows (${this.policy.limit} ${this.per()}); ask for fewer at a time`);
+    }
     const now = this.clock.now();
     let worst: { label: string; retryAfterS: number } | undefined;
     for (const s of subjects) {
-      const hit = await this.store.hit(`${action}:${s.key}`, now, this.policy.windowMs);
-      if (hit.count > this.policy.limit) {
-        const retryAfterS = Math.max(1, Math.ceil((hit.windowStart + this.policy.windowMs - now) / 1000));
-        if (!worst || retryAfterS > worst.retryAfterS) worst = { label: s.label, retryAfterS };
+      // [Note: weighted hits] the store counts one unit per hit; a call costing n units hits
+      // n times, stopping as soon as the subject is over its limit (the window does not move,
+      // so further units would not change the answer). Costs are small (≤ the limit).
+      for (let i = 0; i < cost; i++) {
+        const hit = await this.store.hit(`${action}:${s.key}`, now, this.policy.windowMs);
+        if (hit.count > this.policy.limit) {
+          const retryAfterS = Math.max(1, Math.ceil((hit.windowStart + this.policy.windowMs - now) / 1000));
+          if (!worst || retryAfterS > worst.retryAfterS) worst = { label: s.label, retryAfterS };
+          break;
+        }
       }
     }
     if (worst) {
       throw new AppError('rate-limited',
-        `too many ${action} attempts ${worst.label}; try again in ${worst.retryAfterS} s`,
+        `too many ${what} ${worst.label}; try again in ${worst.retryAfterS} s`,
         { 'retry-after': String(worst.retryAfterS) });
     }
+  }
+
+  /** "a minute", "per 10 s": the window, for messages. */
+  private per(): string {
+    const s = Math.round(this.policy.windowMs / 1000);
+    return s === 60 ? 'a minute' : s % 60 === 0 ? `per ${s / 60} minutes` : `per ${s} s`;
   }
 }
