@@ -12,11 +12,11 @@ import type { Mailer } from './ports/mailer.ts';
 import type { Database } from './repositories/index.ts';
 import { AlbumService } from './services/albums.ts';
 import { AuthService } from './services/auth.ts';
-import { FileAccess } from './services/file-access.ts';
+import { Access } from './services/access.ts';
 import { FileService } from './services/files.ts';
 import { LibraryService } from './services/library.ts';
 import { LinkThrottle } from './services/link-throttle.ts';
-import { LinkService } from './services/links.ts';
+import { LinkService, liveLink } from './services/links.ts';
 import { registerLinkPage } from './http/link-page.ts';
 import { createOpaqueServer } from './services/opaque.ts';
 import { RateLimiter, type RateLimitPolicy } from './services/rate-limiter.ts';
@@ -35,6 +35,8 @@ export interface AppDeps {
   sessionTtlMs?: number;
   /** Signup, login and recovery attempts per email and per client address. */
   authRateLimit?: RateLimitPolicy;
+  /** Emails one account may look up (usersLookup) per window; default 100 a minute. */
+  lookupRateLimit?: RateLimitPolicy;
   trustProxy?: boolean;
   publicUrl?: string;
   /** Invitation mails (outbox folder or SMTP); without one, mails are only logged. */
@@ -60,15 +62,13 @@ export async function createServices(deps: AppDeps): Promise<Services> {
   const limiter = new RateLimiter(db.repos.rateLimits, clock, deps.authRateLimit ?? { limit: 10, windowMs: 60_000 });
   const opaque = await createOpaqueServer(deps.opaqueServerSetup);
   const auth = new AuthService(db, clock, random, opaque, sessions, limiter, deps.defaultQuotaBytes ?? 10 * GiB, deps.opaqueServerSetup);
-  const access = new FileAccess({
-    file: (id) => db.repos.files.find(id),
-    libraryItem: (userId, fileId) => db.repos.library.find(userId, fileId),
-    albumGrants: (userId, fileId) => db.repos.albums.readGrants(userId, fileId),
-  });
+  const throttle = new LinkThrottle(db, clock);
+  const access = new Access({ throttle, liveLink: (linkId) => liveLink(db.repos, clock, linkId) });
   const files = new FileService(db, deps.blobs, clock, access, logger);
   const library = new LibraryService(db, clock, files, access);
-  const albums = new AlbumService(db, clock, random, files, access, deps.mailer ?? logOnlyMailer(logger), logger, deps.publicUrl);
-  const links = new LinkService(db, clock, files, new LinkThrottle(db, clock));
+  const lookupLimiter = new RateLimiter(db.repos.rateLimits, clock, deps.lookupRateLimit ?? { limit: 100, windowMs: 60_000 });
+  const albums = new AlbumService(db, clock, random, files, access, deps.mailer ?? logOnlyMailer(logger), logger, deps.publicUrl, lookupLimiter);
+  const links = new LinkService(db, clock, files, throttle, access);
   const sweeper = new Sweeper(db, clock, files, logger);
   const setup = new SetupService(db, clock);
   return { auth, sessions, files, library, albums, links, sweeper, setup };

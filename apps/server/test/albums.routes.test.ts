@@ -341,6 +341,27 @@ describe('albums', () => {
     assert.equal(refused.json().error.code, 'setup-required');
   });
 
+  test("only a photo's owner (or the owner of an album holding it) shares it onward: a viewer cannot re-share the owner's photo", async () => {
+    const alice = await signup(t.app);
+    const vic = await signup(t.app);
+    const albumId = await createAlbum(t.app, alice);
+    const photo = (await uploadFile(t.app, alice.token)).body.fileId;
+    await addItems(t.app, alice.token, albumId, [photo], 1);
+    await join(t.app, alice, albumId, vic, 'viewer');
+    assert.equal((await call(t.app, 'getFile', { token: vic.token, params: { fileId: photo } })).statusCode, 200, 'the viewer reads it');
+    // Vic's own one-photo share (what share-photo makes): refused, nothing added.
+    const share = await createAlbum(t.app, vic);
+    const refused = await addItems(t.app, vic.token, share, [photo], 1);
+    assert.equal(refused.statusCode, 403);
+    assert.match(refused.json().error.message, /only a photo's owner, or the owner of an album holding it, can share it onward; nothing was shared/);
+    assert.equal((await album(t.app, vic.token, share)).itemCount, 0);
+    // Alice may re-share her photo anywhere she owns; Vic's own photos are his to share.
+    const other = await createAlbum(t.app, alice);
+    assert.equal((await addItems(t.app, alice.token, other, [photo], 1)).json().added, 1);
+    const mine = (await uploadFile(t.app, vic.token)).body.fileId;
+    assert.equal((await addItems(t.app, vic.token, share, [mine], 1)).json().added, 1);
+  });
+
   test('declining also sets rotationNeeded: the invitation carried the sealed keys', async () => {
     const alice = await signup(t.app);
     const dan = await signup(t.app);
@@ -446,8 +467,8 @@ describe('albums', () => {
     await invite(t.app, alice, albumId, [carol], 'viewer');
     assert.deepEqual(mailer.sent.map((m) => [m.kind, m.to]), [['invitation', bob.email], ['invitation', carol.email]]);
     const [withName, without] = mailer.sent as [typeof mailer.sent[0], typeof mailer.sent[0]];
-    assert.match(withName.subject, /Alice Liddell shared the album "Summer 2026" with you/);
-    assert.match(withName.text, new RegExp(`Alice Liddell <${alice.email}>`));
+    assert.match(withName.subject, /"Alice Liddell" shared the album "Summer 2026" with you/);
+    assert.match(withName.text, new RegExp(`"Alice Liddell" <${alice.email}>`));
     assert.match(withName.text, /as an editor/);
     assert.match(withName.text, /> Add yours!/);
     assert.doesNotMatch(without.subject + without.text, /Summer 2026|Add yours/);

@@ -6,14 +6,15 @@
 // Adding a route without a row here fails the first test.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { DIALECTS } from './dialects.ts';
 import * as opaque from '@serenity-kit/opaque';
 import { routes, type RouteName } from '@obscura/protocol';
 import {
   addItems, album, allEpochs, blob, createAlbum, invitationOf, invite, join, rotationFor, signedState, uploadToAlbum, userId,
 } from './album-helpers.ts';
 import { createLink, linkBody, linkHeader, proofPair } from './link-helpers.ts';
-import { call, fakeFile, keyStretching, login, makeTestApp, putBlock, signup, uploadFile, type Account, type TestApp } from './helpers.ts';
+import { call, fakeFile, login, makeTestApp, putBlock, signup, signupRequest, startPasswordChange, uploadFile, type Account, type TestApp } from './helpers.ts';
 
 const ACTORS = ['owner', 'editor', 'viewer', 'pending', 'declined', 'removed', 'left', 'stranger', 'anonymous', 'visitor', 'wrongProof'] as const;
 type Actor = (typeof ACTORS)[number];
@@ -50,11 +51,30 @@ const publicRoute = (status: number) => ({ ...everyone(status), anonymous: statu
 const ownerOnly = (owner = 200) => exp({ owner, editor: 403, viewer: 403 });
 const members = (status = 200) => exp({ owner: status, editor: status, viewer: status });
 
-describe('authorization matrix', () => {
+// [Note: a refusal changes nothing] every refused request must leave every table as it was,
+// apart from the bookkeeping of refusals themselves (rate limits, link throttling, log-in
+// attempts) and a session's last-seen time.
+const VOLATILE: Record<string, string[] | 'all'> = { rate_limits: 'all', link_throttle: 'all', auth_attempts: 'all', sessions: ['last_seen_at'] };
+async function snapshot(t: TestApp): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const table of MATRIX_TABLES) {
+    const skip = VOLATILE[table];
+    if (skip === 'all') continue;
+    const rows = await t.db.kysely.selectFrom(table as 'users').selectAll().execute() as Record<string, unknown>[];
+    const text = rows.map((r) => JSON.stringify(Object.entries(r).filter(([k]) => !skip?.includes(k)).sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => [k, v instanceof Uint8Array ? Buffer.from(v).toString('base64') : typeof v === 'bigint' ? String(v) : v]))).sort();
+    out.set(table, createHash('sha256').update(text.join('\n')).digest('hex'));
+  }
+  return out;
+}
+const MATRIX_TABLES = ['users', 'sessions', 'files', 'file_blocks', 'library_items', 'albums', 'album_members', 'album_keys', 'album_items', 'album_states',
+  'account_setups', 'links', 'link_keys', 'settings'];
+
+for (const dialect of DIALECTS) describe(`authorization matrix on ${dialect}`, () => {
   let t: TestApp;
   const acct = {} as Record<Member, Account>;
   before(async () => {
-    t = await makeTestApp();
+    t = await makeTestApp({ dialect });
     for (const a of ACTORS) if (!NO_ACCOUNT.includes(a)) acct[a as Member] = await signup(t.app, `${a}-${randomUUID().slice(0, 8)}@example.org`, 'correct horse battery', a);
   });
   after(() => t.close());
@@ -104,12 +124,9 @@ describe('authorization matrix', () => {
     { route: 'health', req: () => ({}), expect: publicRoute(200) },
     { route: 'signupStart', req: () => ({ body: { email: newEmail(), registrationRequestB64: opaqueReq() } }), expect: publicRoute(200) },
     {
-      route: 'signupFinish', expect: publicRoute(409),
-      // An existing account's email: refused the same way whoever asks.
-      req: () => ({ body: {
-        email: acct.stranger.email, displayName: 'X', registrationRecordB64: randomBytes(192).toString('base64url'),
-        x25519PublicKeyB64: blob(32), ed25519PublicKeyB64: blob(32), passwordEnvelopeB64: blob(10), recoveryEnvelopeB64: blob(10),
-      } }),
+      route: 'signupFinish', expect: publicRoute(200),
+      // An existing account's email: answered like a free one, whoever asks ([Note: uniform sign-up]); nothing is created.
+      req: async () => ({ body: (await signupRequest(t.app, acct.stranger.email, 'not the password')).body }),
     },
     { route: 'loginStart', req: () => ({ body: { email: acct.stranger.email, startLoginRequestB64: opaque.client.startLogin({ password: 'x' }).startLoginRequest } }), expect: publicRoute(200) },
     { route: 'loginFinish', req: () => ({ body: { loginId: randomUUID(), finishLoginRequestB64: 'AAAA' } }), expect: publicRoute(401) },
@@ -123,19 +140,20 @@ describe('authorization matrix', () => {
       // A session of its own, so the actor's main session lives on.
       req: async (_fx, a) => isMember(a) ? { token: (await login(t.app, acct[a].email, acct[a].password)).json().token } : {},
     },
-    { route: 'passwordChangeStart', req: () => ({ body: { registrationRequestB64: opaqueReq() } }), expect: everyone(200) },
+    { route: 'passwordChangeStart', req: () => ({ body: { startLoginRequestB64: opaque.client.startLogin({ password: 'x' }).startLoginRequest, registrationRequestB64: opaqueReq() } }), expect: everyone(200) },
     {
       route: 'passwordChangeFinish', expect: everyone(200),
-      // Re-registers the same password, so later logins still work.
-      req: async (_fx, a) => {
-        if (!isMember(a)) return { body: { registrationRecordB64: randomBytes(192).toString('base64url'), passwordEnvelopeB64: blob(10) } };
-        const { clientRegistrationState, registrationRequest } = opaque.client.startRegistration({ password: acct[a].password });
-        const start = await call(t.app, 'passwordChangeStart', { token: acct[a].token, body: { registrationRequestB64: registrationRequest } });
-        const { registrationRecord } = opaque.client.finishRegistration({
-          password: acct[a].password, clientRegistrationState, registrationResponse: start.json().registrationResponseB64, keyStretching,
-        });
-        return { body: { registrationRecordB64: registrationRecord, passwordEnvelopeB64: blob(10) } };
-      },
+      // Proves the current password and re-registers it, so later logins still work.
+      req: async (_fx, a) => isMember(a)
+        ? { body: (await startPasswordChange(t.app, acct[a].token, acct[a].password, acct[a].password)).finishBody }
+        : { body: { changeId: randomUUID(), finishLoginRequestB64: 'AAAA', registrationRecordB64: randomBytes(192).toString('base64url'), passwordEnvelopeB64: blob(10) } },
+    },
+    {
+      route: 'passwordChangeFinish', variant: 'wrong current password', expect: everyone(403),
+      // A session token alone: the change started with a guessed password is refused and changes nothing.
+      req: async (_fx, a) => isMember(a)
+        ? { body: (await startPasswordChange(t.app, acct[a].token, 'a wrong guess', 'the thief password')).finishBody }
+        : { body: { changeId: randomUUID(), finishLoginRequestB64: 'AAAA', registrationRecordB64: randomBytes(192).toString('base64url'), passwordEnvelopeB64: blob(10) } },
     },
     { route: 'me', req: () => ({}), expect: everyone(200) },
     { route: 'listSessions', req: () => ({}), expect: everyone(200) },
@@ -176,8 +194,14 @@ describe('authorization matrix', () => {
     { route: 'deleteAlbum', req: (fx) => ({ params: { albumId: fx.albumId } }), expect: ownerOnly() },
     { route: 'listAlbumItems', req: (fx) => ({ params: { albumId: fx.albumId } }), expect: members() },
     {
-      route: 'addAlbumItems', variant: 'P1 (the editor can see it through the album)',
+      // The editor sees the owner's photo through the album but may not share it onward.
+      route: 'addAlbumItems', variant: "P1 (the owner's photo)",
       req: (fx) => ({ params: { albumId: fx.albumId }, body: { epoch: fx.epoch, items: [{ fileId: fx.p1, wrappedKeyB64: blob(72) }] } }),
+      expect: exp({ owner: 200, editor: 403, viewer: 403 }),
+    },
+    {
+      route: 'addAlbumItems', variant: "P2 (the editor's upload)",
+      req: (fx) => ({ params: { albumId: fx.albumId }, body: { epoch: fx.epoch, items: [{ fileId: fx.p2, wrappedKeyB64: blob(72) }] } }),
       expect: exp({ owner: 200, editor: 200, viewer: 403 }),
     },
     {
@@ -233,6 +257,14 @@ describe('authorization matrix', () => {
   ];
   rows.push(...linkRows);
 
+  test('positive control: the snapshot sees a one-byte change in any table it covers', async () => {
+    const fx = await scenario();
+    const before = await snapshot(t);
+    await t.db.kysely.updateTable('album_members').set({ role: 'editor' }).where('album_id', '=', fx.albumId).where('user_id', '=', id('viewer')).execute();
+    const after = await snapshot(t);
+    assert.deepEqual([...before].filter(([k, h]) => after.get(k) !== h).map(([k]) => k), ['album_members']);
+  });
+
   test('every route of the protocol table has at least one row', () => {
     const covered = new Set(rows.map((r) => r.route));
     assert.deepEqual(Object.keys(routes).filter((n) => !covered.has(n as RouteName)), []);
@@ -249,10 +281,16 @@ describe('authorization matrix', () => {
         const token = NO_ACCOUNT.includes(actor) ? undefined : r.token ?? acct[actor as Member].token;
         if (actor === 'visitor') r.headers = { ...r.headers, ...linkHeader(fx.proof) };
         if (actor === 'wrongProof') r.headers = { ...r.headers, ...linkHeader(proofPair().proofB64Url) };
+        const before = row.expect[actor] >= 400 ? await snapshot(t) : undefined;
         const res = row.route === 'putBlock' && token
           ? await putBlock(t.app, token, String(r.params!.fileId), Number(r.params!.index), r.payload!)
           : await call(t.app, row.route, { ...r, ...(token ? { token } : {}) });
         got[actor] = res.statusCode;
+        if (before && res.statusCode >= 400) {
+          const after = await snapshot(t);
+          const changed = [...before].filter(([table, h]) => after.get(table) !== h).map(([table]) => table);
+          assert.deepEqual(changed, [], `${actor} was refused (${res.statusCode}) but changed ${changed.join(', ')}`);
+        }
         if (res.statusCode >= 400) assert.equal(typeof res.json().error.message, 'string', `${actor}: ${res.body}`);
         assert.ok(res.statusCode < 500, `${actor}: ${res.body}`);
       }

@@ -2,7 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BLOCK_CIPHERTEXT_MAX, PENDING_UPLOAD_TTL_MS } from '@obscura/protocol';
+import { BLOCK_CIPHERTEXT_MAX } from '@obscura/protocol';
+import { PENDING_IDLE_MS } from '../src/services/quota.ts';
 import { call, chargeOf, fakeFile, makeTestApp, putBlock, sha256Hex, signup, uploadFile, type TestApp } from './helpers.ts';
 
 async function blobFiles(dir: string): Promise<string[]> {
@@ -152,7 +153,7 @@ describe('quota', () => {
     assert.equal((await call(t.app, 'me', { token: a.token })).json().storage.usedBytes, used);
   });
 
-  test('the sweeper removes uploads pending for more than 24 h: blobs deleted, quota refunded', async () => {
+  test('the sweeper removes uploads with no new block for an hour: blobs deleted, quota refunded', async () => {
     const a = await signup(t.app);
     const f = fakeFile([500, 500]);
     await call(t.app, 'createFile', { token: a.token, body: f.body });
@@ -160,7 +161,7 @@ describe('quota', () => {
     const done = await uploadFile(t.app, a.token, fakeFile([100]));
     assert.equal((await call(t.app, 'me', { token: a.token })).json().storage.usedBytes, chargeOf(f) + chargeOf(done));
 
-    t.clock.advance(PENDING_UPLOAD_TTL_MS - 1000);
+    t.clock.advance(PENDING_IDLE_MS - 1000);
     assert.equal((await t.app.services.sweeper.sweep()).pendingFilesRemoved, 0);
     t.clock.advance(2000);
     assert.equal((await t.app.services.sweeper.sweep()).pendingFilesRemoved, 1);

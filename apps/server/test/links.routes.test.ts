@@ -238,6 +238,22 @@ describe('public links', () => {
     assert.equal((await t.db.kysely.selectFrom('link_keys').select('link_id').where('link_id', 'in', [a.linkId, b.linkId, foreign.linkId]).execute()).length, 0);
   });
 
+  test('lockout: a stranger who knows only the link id cannot lock its real visitors out', async () => {
+    const owner = await signup(t.app);
+    const f = await uploadFile(t.app, owner.token);
+    const l = await createLink(t.app, owner.token, { kind: 'file', fileId: f.body.fileId }, { password: true });
+    // A dozen wrong proofs: the guesser's address and the link itself are throttled now.
+    const codes: number[] = [];
+    for (let i = 0; i < 12; i++) codes.push((await visit(t.app, content(l.linkId), proofPair().proofB64Url, '198.51.100.0')).statusCode);
+    assert.deepEqual(codes, [...Array(10).fill(403), 429, 429]);
+    // Every real visitor (right proof, an address that guessed nothing) still gets in, at once.
+    for (const ip of ['203.0.113.10', '203.0.113.11', '2001:db8::5']) {
+      assert.equal((await visit(t.app, content(l.linkId), l.proofB64Url, ip)).statusCode, 200, ip);
+    }
+    // The guesser stays blocked, even with the right proof.
+    assert.equal((await visit(t.app, content(l.linkId), l.proofB64Url, '198.51.100.0')).statusCode, 429);
+  });
+
   test('brute force: 1,000 wrong proofs from one address are throttled per link and per address; the back-off doubles; then the right proof works', async () => {
     const owner = await signup(t.app);
     const f = await uploadFile(t.app, owner.token);
@@ -257,9 +273,12 @@ describe('public links', () => {
     }
     assert.deepEqual(counts, { 403: 10, 429: 990 });
     assert.ok([...retry].every((s) => Number(s) > 0 && Number(s) <= 60), [...retry].join(','));
-    // While blocked, even the right proof is refused — from the attacker, and (the link is blocked) from anyone.
+    // While blocked, even the right proof is refused from the attacker's address. From another
+    // address the right proof passes (no lockout of real visitors, see the next test), and a wrong
+    // one meets the link's block.
     assert.equal((await visit(t.app, content(l.linkId), l.proofB64Url, attacker)).statusCode, 429);
-    assert.equal((await visit(t.app, content(l.linkId), l.proofB64Url, '192.0.2.1')).statusCode, 429);
+    assert.equal((await visit(t.app, content(l.linkId), l.proofB64Url, '192.0.2.1')).statusCode, 200);
+    assert.equal((await visit(t.app, content(l.linkId), proofPair().proofB64Url, '192.0.2.1')).statusCode, 429);
     // The params route (no proof) stays open: it reveals nothing a guesser could use.
     assert.equal((await visit(t.app, paramsUrl(l.linkId), null, attacker)).statusCode, 200);
 

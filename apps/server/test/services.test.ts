@@ -6,9 +6,6 @@ import { AppError } from '../src/errors.ts';
 import { RateLimiter } from '../src/services/rate-limiter.ts';
 import type { RateLimitStore } from '../src/repositories/rate-limits.ts';
 import { chargedBytes, fitsQuota, formatBytes, quotaExceeded } from '../src/services/quota.ts';
-import { FileAccess, type FileAccessPort } from '../src/services/file-access.ts';
-import type { FileRow } from '../src/repositories/files.ts';
-import type { LibraryItemRow } from '../src/repositories/library.ts';
 
 class MemoryRateStore implements RateLimitStore {
   readonly m = new Map<string, { count: number; windowStart: number }>();
@@ -71,50 +68,5 @@ describe('rate limiter with a fake clock', () => {
     await rl.check('login', [{ label: 'for this email', key: 'email:x' }]);
     await assert.rejects(rl.check('login', [{ label: 'for this email', key: 'email:x' }, { label: 'from this address', key: 'ip:1' }]),
       /for this email; try again in 10 s/);
-  });
-});
-
-describe('file access', () => {
-  const file: FileRow = {
-    id: 'f1', uploaderId: 'alice', quotaOwnerId: 'alice', status: 'complete', blockCount: 1, encryptedSize: 1, chargedBytes: 1,
-    manifest: new Uint8Array(), signature: new Uint8Array(), metadata: new Uint8Array(), thumbSmallSize: 1, thumbLargeSize: 1, createdAt: 0, completedAt: 0,
-  };
-  const item = (state: LibraryItemRow['state']): LibraryItemRow => ({
-    userId: 'alice', fileId: 'f1', wrappedKey: state === 'deleted' ? null : new Uint8Array([7]), contentHash: null, state, changeSeq: 1, createdAt: 0, updatedAt: 0,
-  });
-  const port = (state: LibraryItemRow['state'] | null, albums: Record<string, { albumId: string; epoch: number; wrappedKey: Uint8Array }[]> = {}): FileAccessPort => ({
-    file: async (id) => (id === 'f1' ? file : undefined),
-    libraryItem: async (userId, fileId) => (state && userId === 'alice' && fileId === 'f1' ? item(state) : undefined),
-    albumGrants: async (userId, fileId) => (fileId === 'f1' ? albums[userId] ?? [] : []),
-  });
-
-  test('readable through an active or trashed library item, with the wrapped key', async () => {
-    for (const s of ['active', 'trashed'] as const) {
-      const g = await new FileAccess(port(s)).canRead('alice', 'f1');
-      assert.deepEqual(g && [g.via, [...g.wrappedKey]], ['library', [7]]);
-    }
-  });
-  test('no item, a deleted item, or another user: not found (existence hidden)', async () => {
-    assert.equal(await new FileAccess(port(null)).canRead('alice', 'f1'), null);
-    assert.equal(await new FileAccess(port('deleted')).canRead('alice', 'f1'), null);
-    await assert.rejects(new FileAccess(port('active')).requireRead('bob', 'f1'), (e: AppError) => e.code === 'not-found' && /file f1…/.test(e.message));
-  });
-  test('album grants: an active member reads with the album key; the library key wins unless an album is asked for', async () => {
-    const grants = { bob: [{ albumId: 'a1', epoch: 2, wrappedKey: new Uint8Array([9]) }], alice: [{ albumId: 'a1', epoch: 1, wrappedKey: new Uint8Array([8]) }] };
-    const a = new FileAccess(port('active', grants));
-    const bob = await a.canRead('bob', 'f1');
-    assert.deepEqual(bob && [bob.via, bob.albumId, bob.epoch, [...bob.wrappedKey]], ['album', 'a1', 2, [9]]);
-    const alice = await a.canRead('alice', 'f1');
-    assert.deepEqual(alice && [alice.via, alice.albumId, alice.epoch], ['library', null, null]);
-    const viaAlbum = await a.canRead('alice', 'f1', 'a1');
-    assert.deepEqual(viaAlbum && [viaAlbum.via, viaAlbum.epoch], ['album', 1]);
-    assert.equal(await a.canRead('bob', 'f1', 'other-album'), null);
-    assert.equal(await a.canRead('carol', 'f1'), null);
-  });
-  test('only the uploader may upload blocks', async () => {
-    const a = new FileAccess(port('active'));
-    assert.equal((await a.requireUploader('alice', 'f1')).id, 'f1');
-    await assert.rejects(a.requireUploader('bob', 'f1'), (e: AppError) => e.code === 'not-found');
-    await assert.rejects(a.requireUploader('alice', 'nope'), (e: AppError) => e.code === 'not-found');
   });
 });

@@ -380,7 +380,13 @@ export class Albums {
     // a photo of my library by id, or an opened photo (e.g. from an album I'm a member of)
     const opened = typeof photo === 'string' ? await this.library.open(photo) : photo;
     const share = await this.create(opened.metadata.name, { kind: 'photo' });
-    await this.addOpened(share.albumId, [opened]);
+    try {
+      await this.addOpened(share.albumId, [opened]);
+    } catch (e) {
+      // Not mine to share (only a photo's owner, or the owner of an album holding it, may): leave no empty share behind.
+      await this.delete(share.albumId).catch(() => undefined);
+      throw e;
+    }
     return { albumId: share.albumId, members: await this.share(share.albumId, emails, opts) };
   }
 

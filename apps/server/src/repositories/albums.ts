@@ -170,6 +170,52 @@ export class AlbumsRepository {
     return r && toMember(r);
   }
 
+  // ------------------------------------------------------------ access (sets of ids, one query each)
+
+  /** The albums among `albumIds` that exist, each with the user's live (pending or active) membership, if any. */
+  async membershipsOf(userId: string, albumIds: string[]): Promise<{ album: AlbumRow; member: MemberRow | undefined }[]> {
+    if (albumIds.length === 0) return [];
+    const albums = await this.db.selectFrom('albums').selectAll().where('id', 'in', albumIds).execute();
+    if (albums.length === 0) return [];
+    const members = await this.db.selectFrom('album_members').selectAll()
+      .where('album_id', 'in', albums.map((a) => a.id)).where('user_id', '=', userId).where('status', 'in', LIVE_STATUSES).execute();
+    const byAlbum = new Map(members.map((m) => [m.album_id, toMember(m)]));
+    return albums.map((a) => ({ album: toAlbum(a), member: byAlbum.get(a.id) }));
+  }
+
+  /** Invitations (member rows) by id. */
+  async membersById(ids: string[]): Promise<MemberRow[]> {
+    if (ids.length === 0) return [];
+    return (await this.db.selectFrom('album_members').selectAll().where('id', 'in', ids).execute()).map(toMember);
+  }
+
+  /** Like `readGrants`, for many files at once: fileId → grants (oldest album first). */
+  async readGrantsMany(userId: string, fileIds: string[]): Promise<Map<string, AlbumReadGrant[]>> {
+    const out = new Map<string, AlbumReadGrant[]>();
+    if (fileIds.length === 0) return out;
+    const rows = await this.db.selectFrom('album_items as i')
+      .innerJoin('album_members as m', (j) => j.onRef('m.album_id', '=', 'i.album_id'))
+      .select(['i.file_id', 'i.album_id', 'i.epoch', 'i.wrapped_key'])
+      .where('i.file_id', 'in', fileIds).where('i.state', '=', 'active')
+      .where('m.user_id', '=', userId).where('m.status', '=', 'active')
+      .orderBy('i.added_at').orderBy('i.album_id').execute();
+    for (const r of rows) {
+      if (!r.wrapped_key) continue;
+      const list = out.get(r.file_id) ?? [];
+      list.push({ albumId: r.album_id, epoch: r.epoch, wrappedKey: toBytes(r.wrapped_key) });
+      out.set(r.file_id, list);
+    }
+    return out;
+  }
+
+  /** Of `fileIds`, those held (live item) by an album `ownerId` owns. */
+  async filesInAlbumsOwnedBy(ownerId: string, fileIds: string[]): Promise<Set<string>> {
+    if (fileIds.length === 0) return new Set();
+    const rows = await this.db.selectFrom('album_items as i').innerJoin('albums as a', 'a.id', 'i.album_id')
+      .select('i.file_id').distinct().where('i.file_id', 'in', fileIds).where('i.state', '=', 'active').where('a.owner_id', '=', ownerId).execute();
+    return new Set(rows.map((r) => r.file_id));
+  }
+
   async memberById(id: string): Promise<MemberRow | undefined> {
     const r = await this.db.selectFrom('album_members').selectAll().where('id', '=', id).executeTakeFirst();
     return r && toMember(r);
@@ -192,6 +238,16 @@ export class AlbumsRepository {
 
   async setMemberStatus(id: string, status: MemberStatus, respondedAt: number): Promise<void> {
     await this.db.updateTable('album_members').set({ status, responded_at: respondedAt }).where('id', '=', id).execute();
+  }
+
+  /**
+   * `from` → `to`, only if the row is still `from`; false when it changed meanwhile (a revoke
+   * won the race). [Note: respond under the album lock]
+   */
+  async setMemberStatusIf(id: string, from: MemberStatus, to: MemberStatus, respondedAt: number): Promise<boolean> {
+    const r = await this.db.updateTable('album_members').set({ status: to, responded_at: respondedAt })
+      .where('id', '=', id).where('status', '=', from).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
   /** Every live non-owner membership of the album → `status` (stop sharing). */

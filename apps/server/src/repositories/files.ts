@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { fromBytes, toBytes, toNumber, toNumberOrNull } from '../db/dialect/index.ts';
 
@@ -22,6 +22,9 @@ export interface FileRow {
 }
 
 export interface BlockRow { index: number; size: number; sha256Hex: string; storedAt: number | null }
+
+/** Someone who holds a reference to a file ([Note: one payer per file]); `at`: when the reference was made or last touched. */
+export interface HolderRow { fileId: string; userId: string; at: number }
 
 const INSERT_CHUNK = 500;
 
@@ -52,6 +55,11 @@ export class FilesRepository {
   async find(id: string): Promise<FileRow | undefined> {
     const r = await this.db.selectFrom('files').selectAll().where('id', '=', id).executeTakeFirst();
     return r && toFile(r);
+  }
+
+  async findMany(ids: string[]): Promise<FileRow[]> {
+    if (ids.length === 0) return [];
+    return (await this.db.selectFrom('files').selectAll().where('id', 'in', ids).execute()).map(toFile);
   }
 
   async blocks(fileId: string): Promise<BlockRow[]> {
@@ -86,6 +94,100 @@ export class FilesRepository {
 
   async delete(id: string): Promise<void> {
     await this.db.deleteFrom('files').where('id', '=', id).execute();
+  }
+
+  /**
+   * Reads files for a change of who pays for them or of who references them, and locks their
+   * rows for the rest of the transaction ([Note: row lock by no-op update]), one by one in id
+   * order ([Note: charge lock order]). Files that no longer exist are left out.
+   */
+  async lock(ids: string[]): Promise<FileRow[]> {
+    const out: FileRow[] = [];
+    for (const id of [...new Set(ids)].sort()) {
+      const r = await this.db.updateTable('files').set({ status: sql`status` }).where('id', '=', id).returningAll().executeTakeFirst();
+      if (r) out.push(toFile(r));
+    }
+    return out;
+  }
+
+  /** Makes `userId` the payer of these files (the caller moves the bytes between users in the same transaction). */
+  async setPayer(ids: string[], userId: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.updateTable('files').set({ quota_owner_id: userId }).where('id', 'in', ids).execute();
+  }
+
+  /**
+   * Everyone who holds a reference to each file: whoever has it in their library (active or
+   * trashed) and the owner of every album holding it (a live item), once per person, the most
+   * recent reference first (then by user id). Files nobody holds map to [].
+   */
+  async holders(fileIds: string[]): Promise<Map<string, HolderRow[]>> {
+    const out = new Map<string, HolderRow[]>(fileIds.map((id) => [id, []]));
+    if (fileIds.length === 0) return out;
+    const lib = await this.db.selectFrom('library_items').select(['file_id', 'user_id', 'updated_at'])
+      .where('file_id', 'in', fileIds).where('state', '!=', 'deleted').execute();
+    const alb = await this.db.selectFrom('album_items as i').innerJoin('albums as a', 'a.id', 'i.album_id')
+      .select(['i.file_id', 'a.owner_id', 'i.added_at'])
+      .where('i.file_id', 'in', fileIds).where('i.state', '=', 'active').execute();
+    const all = [
+      ...lib.map((r) => ({ fileId: r.file_id, userId: r.user_id, at: toNumber(r.updated_at) })),
+      ...alb.map((r) => ({ fileId: r.file_id, userId: r.owner_id, at: toNumber(r.added_at) })),
+    ];
+    for (const h of all) {
+      const list = out.get(h.fileId) ?? [];
+      const same = list.find((x) => x.userId === h.userId);
+      if (same) same.at = Math.max(same.at, h.at);
+      else list.push(h);
+      out.set(h.fileId, list);
+    }
+    for (const list of out.values()) list.sort((x, y) => y.at - x.at || (x.userId < y.userId ? -1 : x.userId > y.userId ? 1 : 0));
+    return out;
+  }
+
+  /** Unfinished uploads by `uploaderId` that are charged to `payerId`: how many, and their bytes. */
+  async pendingChargedTo(uploaderId: string, payerId: string): Promise<{ count: number; bytes: number }> {
+    const r = await this.db.selectFrom('files')
+      .select((eb) => [eb.fn.countAll<number | string | bigint>().as('n'), eb.fn.sum<number | string | bigint | null>('charged_bytes').as('bytes')])
+      .where('status', '=', 'pending').where('uploader_id', '=', uploaderId).where('quota_owner_id', '=', payerId)
+      .executeTakeFirstOrThrow();
+    return { count: toNumber(r.n), bytes: r.bytes === null ? 0 : toNumber(r.bytes) };
+  }
+
+  /**
+   * Pending files to sweep ([Note: upload holds]): no block stored and not created since
+   * `idleBefore`, or created before `createdBefore` whatever their progress; oldest first.
+   */
+  async pendingIdle(idleBefore: number, createdBefore: number, limit: number): Promise<FileRow[]> {
+    const rows = await this.db.selectFrom('files as f').selectAll('f')
+      .where('f.status', '=', 'pending')
+      .where((eb) => eb.or([
+        eb('f.created_at', '<', createdBefore),
+        eb.and([
+          eb('f.created_at', '<', idleBefore),
+          eb.not(eb.exists(eb.selectFrom('file_blocks as b').select('b.idx')
+            .whereRef('b.file_id', '=', 'f.id').where('b.stored_at', '>=', idleBefore))),
+        ]),
+      ]))
+      .orderBy('f.created_at').limit(limit).execute();
+    return rows.map(toFile);
+  }
+
+  /** When the upload last made progress: its creation or its latest stored block. */
+  async lastProgress(file: Pick<FileRow, 'id' | 'createdAt'>): Promise<number> {
+    const r = await this.db.selectFrom('file_blocks').select((eb) => eb.fn.max<number | string | bigint | null>('stored_at').as('at'))
+      .where('file_id', '=', file.id).executeTakeFirstOrThrow();
+    return Math.max(file.createdAt, r.at === null ? 0 : toNumber(r.at));
+  }
+
+  /** Files whose payer holds no reference to them (test check: always empty, see [Note: one payer per file]). */
+  async payersWithoutReference(): Promise<{ fileId: string; payerId: string }[]> {
+    const rows = await this.db.selectFrom('files as f').select(['f.id', 'f.quota_owner_id'])
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('library_items as li').select('li.file_id')
+        .whereRef('li.file_id', '=', 'f.id').whereRef('li.user_id', '=', 'f.quota_owner_id').where('li.state', '!=', 'deleted'))))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('album_items as i').innerJoin('albums as a', 'a.id', 'i.album_id').select('i.file_id')
+        .whereRef('i.file_id', '=', 'f.id').whereRef('a.owner_id', '=', 'f.quota_owner_id').where('i.state', '=', 'active'))))
+      .orderBy('f.id').execute();
+    return rows.map((r) => ({ fileId: r.id, payerId: r.quota_owner_id }));
   }
 
   async pendingCreatedBefore(before: number, limit: number): Promise<FileRow[]> {

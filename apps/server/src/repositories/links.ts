@@ -55,6 +55,11 @@ export class LinksRepository {
   }
 
   /** Reads the link for a change, holding its row lock (PostgreSQL) until the transaction ends. */
+  async findMany(ids: string[]): Promise<LinkRow[]> {
+    if (ids.length === 0) return [];
+    return (await this.db.selectFrom('links').selectAll().where('id', 'in', ids).execute()).map(toLink);
+  }
+
   async lock(id: string): Promise<LinkRow | undefined> {
     const r = await this.db.updateTable('links').set({ kind: sql`kind` }).where('id', '=', id).returningAll().executeTakeFirst();
     return r && toLink(r);

@@ -12,14 +12,12 @@ import type { Mailer } from '../ports/mailer.ts';
 import type { Random } from '../ports/random.ts';
 import type { AlbumRow, AlbumStateRow, Database, FileRow, MemberRow, Repos, Role, UserRow } from '../repositories/index.ts';
 import type { AuthContext } from './auth-context.ts';
-import {
-  albumNotFound, forbidden, keyChanged, onePhotoOnly, plural, requireMember, requireMetadataEditor, requireRole, rotationRequired,
-  setupRequired, stateConflict,
-} from './album-access.ts';
+import { keyChanged, onePhotoOnly, rotationRequired, setupRequired, stateConflict } from './album-errors.ts';
+import { albumNotFound, forbidden, type Access, type Permission } from './access.ts';
 import { fromB64, iso, normalizeEmail, toB64 } from './encoding.ts';
-import type { FileAccess } from './file-access.ts';
 import type { FileService } from './files.ts';
 import { invitationMail } from './invitation-mail.ts';
+import { foreignPendingFits, foreignPendingLimit, formatBytes, Ledger, lockParties, settleReleased, tooMuchPending } from './quota.ts';
 
 type S<T extends import('@sinclair/typebox').TSchema> = Static<T>;
 
@@ -38,18 +36,24 @@ export class AlbumService {
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly files: FileService,
-    private readonly access: FileAccess,
+    private readonly access: Access,
     private readonly mailer: Mailer,
     private readonly logger: Logger,
     private readonly publicUrl?: string,
+    /** Counts emails looked up per account (usersLookup); none: not limited. */
+    private readonly lookupLimiter?: import('./rate-limiter.ts').RateLimiter,
   ) {}
 
   // ------------------------------------------------------------ users
 
   async lookupUsers(auth: AuthContext, emails: string[]): Promise<{ users: UserRef[] }> {
     // Access: any account may look up others' public keys by exact email (to share with them).
-    void auth;
     const wanted = [...new Set(emails.map(normalizeEmail))];
+    // [Note: lookups are counted] the answer tells which emails have an account (sharing needs
+    // to say "no account for X"), so each account may look up only so many emails a minute
+    // (USER_LOOKUP_RATE_LIMIT_PER_MINUTE); beyond that, 429 with the wait.
+    await this.lookupLimiter?.check('users-lookup', [{ label: 'for this account', key: `user:${auth.userId}` }],
+      { cost: wanted.length, what: 'email lookups' });
     const found = new Map((await this.db.repos.users.findManyByEmail(wanted)).map((u) => [u.email, u]));
     const missing = wanted.filter((e) => !found.has(e));
     if (missing.length > 0) throw notFound(`no Obscura account for: ${missing.join(', ')}; nothing was shared`);
@@ -94,12 +98,12 @@ export class AlbumService {
   }
 
   async get(auth: AuthContext, albumId: string): Promise<S<typeof AlbumDetail>> {
-    const { album, member } = await requireMember(this.db.repos, auth.userId, albumId.toLowerCase());
+    const { album, member } = await this.album(auth, 'album.read', albumId);
     return this.detail(this.db.repos, album, member.role, auth.userId);
   }
 
   async updateMetadata(auth: AuthContext, albumId: string, body: S<typeof UpdateAlbumMetadataBody>): Promise<S<typeof AlbumDetail>> {
-    const { album } = await requireMetadataEditor(this.db.repos, auth.userId, albumId.toLowerCase());
+    const { album } = await this.album(auth, 'album.update', albumId);
     await this.db.tx(async (r) => {
       const a = await r.albums.lock(album.id);
       if (!a) throw albumNotFound(album.id);
@@ -113,8 +117,7 @@ export class AlbumService {
 
   /** The first signed state of an album from before signed states (its owner's one-time setup). */
   async signLegacy(auth: AuthContext, albumId: string, body: S<typeof SignAlbumStateBody>): Promise<S<typeof AlbumDetail>> {
-    const { album } = await requireRole(this.db.repos, auth.userId, albumId.toLowerCase(), ['owner'],
-      (role) => `only the album owner can sign its state; ${plural(role)} wait for the owner's one-time setup`);
+    const { album } = await this.album(auth, 'album.sign', albumId);
     if (body.state.seq !== 1) throw badRequest("an album's first signed state is number 1");
     await this.db.tx(async (r) => {
       const a = await r.albums.lock(album.id);
@@ -129,14 +132,13 @@ export class AlbumService {
   }
 
   async delete(auth: AuthContext, albumId: string): Promise<{ deletedFiles: number }> {
-    const { album } = await requireRole(this.db.repos, auth.userId, albumId.toLowerCase(), ['owner'],
-      (role) => `only the album owner can delete it; ${plural(role)} can leave it instead`);
+    const { album } = await this.album(auth, 'album.delete', albumId);
     const freed = await this.db.tx(async (r) => {
       await r.albums.lock(album.id);
-      const fileIds = await r.albums.activeFileIds(album.id);
+      const files = await this.lockCharges(r, await r.albums.activeFileIds(album.id), auth.userId);
       await this.deletePublicLinks(r, album.id);
       await r.albums.delete(album.id);
-      return this.releaseUnreferenced(r, fileIds);
+      return this.releaseUnreferenced(r, files);
     });
     for (const f of freed) await this.files.deleteBlobs(f);
     return { deletedFiles: freed.length };
@@ -145,7 +147,7 @@ export class AlbumService {
   // ------------------------------------------------------------ items
 
   async items(auth: AuthContext, albumId: string, since = 0, limit = CHANGES_LIMIT_DEFAULT): Promise<S<typeof AlbumItems>> {
-    const { album } = await requireMember(this.db.repos, auth.userId, albumId.toLowerCase());
+    const { album } = await this.album(auth, 'album.read', albumId);
     const rows = await this.db.repos.albums.itemChanges(album.id, since, limit + 1);
     const page = rows.slice(0, limit);
     const users = await this.users(this.db.repos, page.flatMap((c) => c.state === 'active' ? [c.addedBy, c.uploaderId] : []));
@@ -167,15 +169,14 @@ export class AlbumService {
   }
 
   async addItems(auth: AuthContext, albumId: string, body: S<typeof AddAlbumItemsBody>): Promise<{ added: number }> {
-    const { album } = await requireRole(this.db.repos, auth.userId, albumId.toLowerCase(), ['owner', 'editor'],
-      (role) => `${plural(role)} cannot add photos to this album; ask its owner for editor access`);
+    const { album } = await this.album(auth, 'album.addPhotos', albumId);
     const wanted = new Map(body.items.map((i) => [i.fileId.toLowerCase(), i.wrappedKeyB64]));
-    // The caller must be able to read each file (their library, or an album they are in).
-    const unreadable: string[] = [];
-    for (const fileId of wanted.keys()) if (!(await this.access.canRead(auth.userId, fileId))) unreadable.push(fileId);
-    if (unreadable.length > 0) {
-      throw notFound(`${unreadable.length === 1 ? 'file' : 'files'} ${list(unreadable.map(shortId))} not found among the photos you can see; nothing was added`);
-    }
+    // Each file must be the caller's to share: their own photo, or one of an album they own
+    // (a viewer or editor elsewhere cannot re-share it; see 'file.share' in access.ts).
+    await this.access.require(this.db.repos, {
+      actor: { auth }, permission: 'file.share', ids: [...wanted.keys()],
+      hidden: (ids) => notFound(`${ids.length === 1 ? 'file' : 'files'} ${list(ids.map(shortId))} not found among the photos you can see; nothing was added`),
+    });
     return this.db.tx(async (r) => {
       const a = await r.albums.lock(album.id);
       if (!a) throw albumNotFound(album.id);
@@ -186,10 +187,25 @@ export class AlbumService {
       const adding = [...wanted].filter(([id]) => !present.has(id));
       if (adding.length === 0) return { added: 0 };
       if (a.kind === 'photo' && (await r.albums.activeFileIds(a.id)).length + adding.length > 1) throw onePhotoOnly();
+      // [Note: one payer per file] what is added is charged to the album's owner (editors' photos
+      // count against the owner), all or nothing; whoever paid before is refunded.
+      const files = await this.lockCharges(r, adding.map(([id]) => id), a.ownerId);
+      const byId = new Map(files.map((f) => [f.id, f]));
+      const gone = adding.filter(([id]) => !byId.has(id)).map(([id]) => shortId(id));
+      if (gone.length > 0) throw notFound(`${gone.length === 1 ? 'file' : 'files'} ${list(gone)} no longer stored; nothing was added`);
+      await this.checkForeignPending(r, files.filter((f) => f.status === 'pending' && f.uploaderId !== a.ownerId && f.quotaOwnerId !== a.ownerId), a.ownerId);
+      const ledger = new Ledger();
+      for (const f of files) await ledger.move(r, f, a.ownerId, true);
+      await ledger.apply(r, async (_userId, needed) => {
+        const u = await r.users.findById(a.ownerId);
+        const what = `${formatBytes(u?.usedBytes ?? 0)} of ${formatBytes(u?.quotaBytes ?? 0)} used, adding ${
+          adding.length === 1 ? 'this photo' : `these ${adding.length} photos`} needs ${formatBytes(needed)}; nothing was added`;
+        return new AppError('quota-exceeded', a.ownerId === auth.userId ? `storage full: ${what}` : `storage of the album owner (${u?.displayName ?? 'unknown'}) is full: ${what}`);
+      });
       const now = this.clock.now();
       let seq = (await r.albums.advanceItemSeq(a.id, adding.length)) - adding.length + 1;
       for (const [fileId, keyB64] of adding) {
-        const f = await r.files.find(fileId);
+        const f = byId.get(fileId);
         await r.albums.putItem({
           albumId: a.id, fileId, epoch: body.epoch, wrappedKey: fromB64(keyB64), addedBy: auth.userId, addedAt: now,
           // A file still uploading joins the feed when it completes.
@@ -202,11 +218,11 @@ export class AlbumService {
   }
 
   async removeItems(auth: AuthContext, albumId: string, fileIds: string[]): Promise<{ removed: number }> {
-    const { album, member } = await requireRole(this.db.repos, auth.userId, albumId.toLowerCase(), ['owner', 'editor'],
-      (role) => `${plural(role)} cannot remove photos from this album`);
+    const { album, member } = await this.album(auth, 'album.removePhotos', albumId);
     const ids = [...new Set(fileIds.map((id) => id.toLowerCase()))];
     const { removed, freed } = await this.db.tx(async (r) => {
       await r.albums.lock(album.id);
+      const files = await this.lockCharges(r, ids, album.ownerId);
       const items = (await r.albums.items(album.id, ids)).filter((i) => i.state === 'active');
       const present = new Set(items.map((i) => i.fileId));
       const missing = ids.filter((id) => !present.has(id));
@@ -226,7 +242,7 @@ export class AlbumService {
       let seq = (await r.albums.advanceItemSeq(album.id, items.length)) - items.length + 1;
       for (const i of items) await r.albums.markItemRemoved(album.id, i.fileId, seq++);
       await r.albums.update(album.id, { updatedAt: now });
-      return { removed: items.length, freed: await this.releaseUnreferenced(r, ids) };
+      return { removed: items.length, freed: await this.releaseUnreferenced(r, files) };
     });
     for (const f of freed) await this.files.deleteBlobs(f);
     return { removed };
@@ -235,15 +251,14 @@ export class AlbumService {
   // ------------------------------------------------------------ members
 
   async members(auth: AuthContext, albumId: string): Promise<{ members: S<typeof AlbumMember>[] }> {
-    const { album, member } = await requireMember(this.db.repos, auth.userId, albumId.toLowerCase());
+    const { album, member } = await this.album(auth, 'album.read', albumId);
     // The owner sees every invitation; others see who is in (or invited to) the album now.
     const rows = await this.db.repos.albums.members(album.id, member.role === 'owner' ? undefined : ['pending', 'active']);
     return { members: await this.memberViews(this.db.repos, rows) };
   }
 
   async share(auth: AuthContext, albumId: string, body: S<typeof ShareAlbumBody>): Promise<{ members: S<typeof AlbumMember>[] }> {
-    const { album } = await requireRole(this.db.repos, auth.userId, albumId.toLowerCase(), ['owner'],
-      (role) => `only the album owner can share it; ${plural(role)} cannot invite people`);
+    const { album } = await this.album(auth, 'album.share', albumId);
     const invites = body.invites.map((i) => ({ ...i, userId: i.userId.toLowerCase() }));
     const dup = invites.map((i) => i.userId).filter((id, n, all) => all.indexOf(id) !== n);
     if (dup.length > 0) throw badRequest(`each person may be invited once per request; repeated: ${list([...new Set(dup)].map(shortId))}`);
@@ -299,8 +314,7 @@ export class AlbumService {
   async updateMember(
     auth: AuthContext, albumId: string, userId: string, body: { role: 'viewer' | 'editor'; state: SignedAlbumStateInput },
   ): Promise<S<typeof AlbumMember>> {
-    const { album } = await requireRole(this.db.repos, auth.userId, albumId.toLowerCase(), ['owner'],
-      (r) => `only the album owner can change what people may do; ${plural(r)} cannot`);
+    const { album } = await this.album(auth, 'album.members.update', albumId);
     const target = await this.db.tx(async (r) => {
       const a = await r.albums.lock(album.id);
       if (!a) throw albumNotFound(album.id);
@@ -315,8 +329,7 @@ export class AlbumService {
   }
 
   async removeMember(auth: AuthContext, albumId: string, userId: string, rotation: S<typeof Rotation>): Promise<S<typeof AlbumDetail>> {
-    const { album } = await requireRole(this.db.repos, auth.userId, albumId.toLowerCase(), ['owner'],
-      (role) => `only the album owner can remove people; ${plural(role)} can leave the album instead`);
+    const { album } = await this.album(auth, 'album.members.remove', albumId);
     const targetId = userId.toLowerCase();
     // [Note: remove and rotate together] the member's access ends, and the album moves
     // to a key they never had, in one transaction: no photo can be added in between.
@@ -333,8 +346,7 @@ export class AlbumService {
   }
 
   async unshare(auth: AuthContext, albumId: string, rotation: S<typeof Rotation>): Promise<S<typeof AlbumDetail>> {
-    const { album } = await requireRole(this.db.repos, auth.userId, albumId.toLowerCase(), ['owner'],
-      (role) => `only the album owner can stop sharing it; ${plural(role)} can leave it instead`);
+    const { album } = await this.album(auth, 'album.unshare', albumId);
     await this.db.tx(async (r) => {
       const a = await r.albums.lock(album.id);
       if (!a) throw albumNotFound(album.id);
@@ -350,16 +362,13 @@ export class AlbumService {
   }
 
   async leave(auth: AuthContext, albumId: string): Promise<{ ok: true }> {
-    const id = albumId.toLowerCase();
-    // Access: the caller's own live membership (active, or pending: leaving declines).
-    const member = await this.db.repos.albums.liveMember(id, auth.userId);
-    if (!member) throw albumNotFound(id);
+    const { album: { id }, member } = await this.album(auth, 'album.leave', albumId);
     if (member.role === 'owner') throw badRequest('you own this album: stop sharing it or delete it instead of leaving');
     await this.db.tx(async (r) => {
       const now = this.clock.now();
-      const m = await r.albums.memberById(member.id);
-      if (!m || (m.status !== 'active' && m.status !== 'pending')) throw albumNotFound(id);
-      await r.albums.setMemberStatus(m.id, m.status === 'pending' ? 'declined' : 'left', now);
+      await r.albums.lock(id);
+      const to = member.status === 'pending' ? 'declined' : 'left';
+      if (!(await r.albums.setMemberStatusIf(member.id, member.status, to, now))) throw albumNotFound(id);
       await r.albums.deleteKeysFor(id, [auth.userId]);
       // [Note: why album keys rotate] someone who leaves still knows the current key — and so
       // does a pending invitee who declines: the invitation carried the sealed keys.
@@ -371,8 +380,7 @@ export class AlbumService {
   async rotate(auth: AuthContext, albumId: string, rotation: S<typeof Rotation>): Promise<S<typeof AlbumDetail>> {
     // Only the owner signs album states, so only the owner can move the album to a new key;
     // after someone left, editors wait for the owner's app to do it (see docs/security.md).
-    const { album } = await requireRole(this.db.repos, auth.userId, albumId.toLowerCase(), ['owner'],
-      (role) => `${plural(role)} cannot change the album key; the owner's app renews it after someone leaves`);
+    const { album } = await this.album(auth, 'album.rotate', albumId);
     await this.db.tx(async (r) => {
       const a = await r.albums.lock(album.id);
       if (!a) throw albumNotFound(album.id);
@@ -383,10 +391,8 @@ export class AlbumService {
 
   /** The album's signed states after `since` (active members, and pending invitees who must verify it). */
   async states(auth: AuthContext, albumId: string, since = 0): Promise<{ states: SignedAlbumState[] }> {
-    const id = albumId.toLowerCase();
-    const member = await this.db.repos.albums.liveMember(id, auth.userId);
-    if (!member) throw albumNotFound(id);
-    const rows = await this.db.repos.albums.states(id, since, CHANGES_LIMIT_DEFAULT);
+    const { album } = await this.album(auth, 'album.states', albumId);
+    const rows = await this.db.repos.albums.states(album.id, since, CHANGES_LIMIT_DEFAULT);
     return { states: rows.map(signedState) };
   }
 
@@ -414,9 +420,12 @@ export class AlbumService {
 
   async accept(auth: AuthContext, invitationId: string): Promise<S<typeof AlbumSummary>> {
     const inv = await this.ownInvitation(auth, invitationId);
+    // [Note: respond under the album lock] accepting takes the album's lock, like removing
+    // someone or stopping sharing, and changes only a still-pending row: an invitee revoked
+    // meanwhile stays removed (and never receives the next epoch key), whichever came first.
     await this.db.tx(async (r) => {
-      await this.stillPending(r, inv.id);
-      await r.albums.setMemberStatus(inv.id, 'active', this.clock.now());
+      await r.albums.lock(inv.albumId);
+      if (!(await r.albums.setMemberStatusIf(inv.id, 'pending', 'active', this.clock.now()))) await this.stillPending(r, inv.id);
     });
     const album = (await this.db.repos.albums.find(inv.albumId))!;
     return this.summary(this.db.repos, album, inv.role);
@@ -425,9 +434,9 @@ export class AlbumService {
   async decline(auth: AuthContext, invitationId: string): Promise<{ ok: true }> {
     const inv = await this.ownInvitation(auth, invitationId);
     await this.db.tx(async (r) => {
-      await this.stillPending(r, inv.id);
+      await r.albums.lock(inv.albumId);
       const now = this.clock.now();
-      await r.albums.setMemberStatus(inv.id, 'declined', now);
+      if (!(await r.albums.setMemberStatusIf(inv.id, 'pending', 'declined', now))) await this.stillPending(r, inv.id);
       await r.albums.deleteKeysFor(inv.albumId, [auth.userId]);
       // The invitation carried the sealed keys: rotate before anything new is added.
       await r.albums.update(inv.albumId, { rotationNeeded: true, updatedAt: now });
@@ -437,11 +446,14 @@ export class AlbumService {
 
   // ------------------------------------------------------------ helpers
 
-  /** Access check for invitations: only the invitee sees one; any other caller gets "not found". */
-  private async ownInvitation(auth: AuthContext, invitationId: string): Promise<MemberRow> {
-    const inv = await this.db.repos.albums.memberById(invitationId.toLowerCase());
-    if (!inv || inv.userId !== auth.userId || inv.role === 'owner') throw notFound(`invitation ${shortId(invitationId)} not found`);
-    return inv;
+  /** Access for invitations: only the invitee sees one; any other caller gets "not found". */
+  private ownInvitation(auth: AuthContext, invitationId: string): Promise<MemberRow> {
+    return this.access.one(this.db.repos, { actor: { auth }, permission: 'invitation.respond', id: invitationId });
+  }
+
+  /** The caller's membership of the album, if `permission` allows ([Note: one access module]). */
+  private album<P extends Permission & `album.${string}`>(auth: AuthContext, permission: P, albumId: string) {
+    return this.access.one(this.db.repos, { actor: { auth }, permission, id: albumId });
   }
 
   private async stillPending(r: Repos, invitationId: string): Promise<void> {
@@ -495,18 +507,43 @@ export class AlbumService {
     return r.links.deleteForAlbum(albumId);
   }
 
-  /** Deletes the rows of files nothing references any more and refunds their quota; blobs go after commit. */
-  private async releaseUnreferenced(r: Repos, fileIds: string[]): Promise<FileRow[]> {
-    const freed: FileRow[] = [];
-    for (const id of fileIds) {
-      if ((await r.files.referenceCount(id)) > 0) continue;
-      const f = await r.files.find(id);
-      if (!f) continue;
-      await r.files.delete(id);
-      await r.users.releaseBytes(f.quotaOwnerId, f.chargedBytes);
-      freed.push(f);
-    }
+  /**
+   * Locks files whose charges may move, then everyone involved ([Note: charge lock order]; the
+   * caller holds the album's lock). `also`: the album's owner, who may take or give up charges.
+   */
+  private async lockCharges(r: Repos, fileIds: string[], also: string): Promise<FileRow[]> {
+    const files = await r.files.lock(fileIds);
+    await lockParties(r, files, [also]);
+    return files;
+  }
+
+  /**
+   * After the album let go of these (locked) files ([Note: one payer per file]): if the album's
+   * owner paid and holds them nowhere else, the charge moves to the remaining holder with the most
+   * recent reference; files nobody holds are deleted (rows here, blobs after commit) and refunded.
+   */
+  private async releaseUnreferenced(r: Repos, files: FileRow[]): Promise<FileRow[]> {
+    const ledger = new Ledger();
+    const freed = await settleReleased(r, ledger, files);
+    await ledger.apply(r, async () => new AppError('internal', 'a released charge was refused'));
     return freed;
+  }
+
+  /**
+   * [Note: upload holds] unfinished uploads added to an album move to its owner's storage: the
+   * same cap as uploading straight into the album, per uploader (the owner's row is locked).
+   */
+  private async checkForeignPending(r: Repos, pending: FileRow[], ownerId: string): Promise<void> {
+    if (pending.length === 0) return;
+    const owner = await r.users.findById(ownerId);
+    const limit = foreignPendingLimit(owner?.quotaBytes ?? 0);
+    for (const uploaderId of new Set(pending.map((f) => f.uploaderId))) {
+      const mine = pending.filter((f) => f.uploaderId === uploaderId);
+      const already = await r.files.pendingChargedTo(uploaderId, ownerId);
+      const adding = mine.reduce((n, f) => n + f.chargedBytes, 0);
+      const total = { count: already.count + mine.length - 1, bytes: already.bytes };
+      if (!foreignPendingFits(total, adding, limit)) throw tooMuchPending({ count: already.count + mine.length, bytes: already.bytes + adding }, owner?.displayName ?? 'the album owner', limit);
+    }
   }
 
   private async users(r: Repos, ids: string[]): Promise<Map<string, UserRef>> {

@@ -9,9 +9,11 @@ import type { Logger } from '../ports/logger.ts';
 import type { Database, FileRow } from '../repositories/index.ts';
 import type { AuthContext } from './auth-context.ts';
 import { b64Bytes, fromB64, iso, toB64 } from './encoding.ts';
-import type { FileAccess } from './file-access.ts';
-import { keyChanged, onePhotoOnly, plural, requireRole, rotationRequired } from './album-access.ts';
-import { chargedBytes, formatBytes, quotaExceeded } from './quota.ts';
+import type { Access, Permission, Grants } from './access.ts';
+import { keyChanged, onePhotoOnly, rotationRequired } from './album-errors.ts';
+import {
+  chargedBytes, foreignPendingFits, foreignPendingLimit, formatBytes, PENDING_IDLE_MS, PENDING_MAX_AGE_MS, quotaExceeded, tooMuchPending,
+} from './quota.ts';
 
 export interface BinaryBody { stream: Readable; size: number }
 
@@ -23,9 +25,14 @@ export class FileService {
     private readonly db: Database,
     private readonly blobs: BlobStore,
     private readonly clock: Clock,
-    private readonly access: FileAccess,
+    private readonly access: Access,
     private readonly logger: Logger,
   ) {}
+
+  /** The caller's grant on one file ([Note: one access module]). */
+  private fileGrant<P extends Permission & `file.${string}`>(auth: AuthContext, permission: P, fileId: string, albumId?: string): Promise<Grants[P]> {
+    return this.access.one(this.db.repos, { actor: { auth }, permission, id: fileId, ...(albumId !== undefined ? { albumId } : {}) });
+  }
 
   private async uploadStatus(file: FileRow): Promise<Static<typeof UploadStatus>> {
     return {
@@ -37,10 +44,7 @@ export class FileService {
   async create(auth: AuthContext, body: Static<typeof CreateFileBody>): Promise<Static<typeof UploadStatus>> {
     // Access: any account may upload into its own library; straight into an album only
     // its owner and editors may (checked again below, in the transaction); the quota decides how much.
-    if (body.album) {
-      await requireRole(this.db.repos, auth.userId, body.album.albumId.toLowerCase(), ['owner', 'editor'],
-        (role) => `${plural(role)} cannot add photos to this album; ask its owner for editor access`);
-    }
+    if (body.album) await this.access.one(this.db.repos, { actor: { auth }, permission: 'album.addPhotos', id: body.album.albumId });
     if (body.blocks.length !== body.blockCount) {
       throw badRequest(`blockCount is ${body.blockCount} but ${body.blocks.length} blocks were declared`);
     }
@@ -68,12 +72,20 @@ export class FileService {
         let quotaOwnerId = auth.userId;
         if (body.album) {
           const albumId = body.album.albumId.toLowerCase();
-          const { album } = await requireRole(r, auth.userId, albumId, ['owner', 'editor'], (role) => `${plural(role)} cannot add photos to this album`);
+          const { album } = await this.access.one(r, { actor: { auth }, permission: 'album.addPhotos', id: albumId });
           const locked = (await r.albums.lock(album.id))!;
           if (locked.rotationNeeded) throw rotationRequired();
           if (body.album.epoch !== locked.currentEpoch) throw keyChanged();
           if (locked.kind === 'photo' && (await r.albums.activeFileIds(locked.id)).length > 0) throw onePhotoOnly();
           quotaOwnerId = locked.ownerId;
+          if (quotaOwnerId !== auth.userId) {
+            // [Note: upload holds] unfinished uploads into someone else's storage are capped per
+            // uploader; the owner's row lock makes the check and the reservation one step.
+            const owner = await r.users.lock(quotaOwnerId);
+            const pending = await r.files.pendingChargedTo(auth.userId, quotaOwnerId);
+            const limit = foreignPendingLimit(owner?.quotaBytes ?? 0);
+            if (!foreignPendingFits(pending, charge, limit)) throw tooMuchPending(pending, owner?.displayName ?? 'the album owner', limit);
+          }
         }
         if (!(await r.users.reserveBytes(quotaOwnerId, charge))) {
           const u = await r.users.findById(quotaOwnerId);
@@ -118,7 +130,7 @@ export class FileService {
   }
 
   async putBlock(auth: AuthContext, fileId: string, index: number, body: Readable, contentLength: number | undefined): Promise<Static<typeof BlockStored>> {
-    const file = await this.access.requireUploader(auth.userId, fileId);
+    const file = await this.fileGrant(auth, 'file.upload', fileId);
     if (file.status !== 'pending') throw conflict(`${fileLabel(file.id)} is already complete; its blocks cannot change`);
     const block = await this.db.repos.files.block(file.id, index);
     if (!block) throw badRequest(`block index ${index} is out of range: ${fileLabel(file.id)} has ${file.blockCount} blocks`);
@@ -137,18 +149,24 @@ export class FileService {
       }
       throw e;
     }
-    // Idempotent: a re-sent block has the same bytes (same hash) and stays stored.
+    // Idempotent: a re-sent block has the same bytes (same hash) and stays stored. A newly
+    // stored block renews the upload's hold ([Note: upload holds]).
     await this.db.repos.files.markBlockStored(file.id, index, this.clock.now());
+    if (!(await this.db.repos.files.exists(file.id))) {
+      // Swept (or cancelled) while this block was on its way: nothing may keep its bytes.
+      await this.deleteBlobs({ id: file.id, blockCount: file.blockCount });
+      throw notFound(`${fileLabel(file.id)} is gone: it was cancelled, or dropped after an hour without a new block; upload it again`);
+    }
     return { index, size: block.size };
   }
 
   async getUploadStatus(auth: AuthContext, fileId: string): Promise<Static<typeof UploadStatus>> {
-    const file = await this.access.requireUploaderOrReader(auth.userId, fileId);
+    const file = await this.fileGrant(auth, 'file.uploadStatus', fileId);
     return this.uploadStatus(file);
   }
 
   async complete(auth: AuthContext, fileId: string): Promise<Static<typeof UploadStatus>> {
-    const file = await this.access.requireUploader(auth.userId, fileId);
+    const file = await this.fileGrant(auth, 'file.upload', fileId);
     if (file.status === 'complete') return this.uploadStatus(file);
     const stored = new Set(await this.db.repos.files.storedBlockIndexes(file.id));
     const missing: number[] = [];
@@ -163,6 +181,8 @@ export class FileService {
     }
     const now = this.clock.now();
     await this.db.tx(async (r) => {
+      // [Note: charge lock order] the albums waiting for it before the file's row.
+      for (const albumId of [...new Set((await r.albums.uploadingItemsOf(file.id)).map((i) => i.albumId))].sort()) await r.albums.lock(albumId);
       if (!(await r.files.markComplete(file.id, now))) return; // a concurrent complete won
       if (await r.library.find(auth.userId, file.id)) {
         const seq = await r.users.advanceLibrarySeq(auth.userId, 1);
@@ -176,7 +196,7 @@ export class FileService {
   }
 
   async info(auth: AuthContext, fileId: string, albumId?: string): Promise<Static<typeof FileInfo>> {
-    const { file, wrappedKey, albumId: viaAlbum, epoch } = await this.access.requireRead(auth.userId, fileId, albumId);
+    const { file, wrappedKey, albumId: viaAlbum, epoch } = await this.fileGrant(auth, 'file.read', fileId, albumId);
     const [blocks, uploader] = [await this.db.repos.files.blocks(file.id), await this.db.repos.users.findById(file.uploaderId)];
     if (!uploader) throw notFound(`${fileLabel(file.id)}: its uploader no longer exists`);
     return {
@@ -191,12 +211,12 @@ export class FileService {
   }
 
   async block(auth: AuthContext, fileId: string, index: number): Promise<BinaryBody> {
-    const { file } = await this.access.requireRead(auth.userId, fileId);
+    const { file } = await this.fileGrant(auth, 'file.read', fileId);
     return this.blockOf(file, index);
   }
 
   async thumbnail(auth: AuthContext, fileId: string, size: 'small' | 'large'): Promise<BinaryBody> {
-    const { file } = await this.access.requireRead(auth.userId, fileId);
+    const { file } = await this.fileGrant(auth, 'file.read', fileId);
     return this.thumbnailOf(file, size);
   }
 
@@ -221,11 +241,16 @@ export class FileService {
     return b;
   }
 
-  /** Removes a pending file entirely and refunds its quota (used when create fails half-way, and by the sweeper). */
-  async discardPending(fileId: string): Promise<boolean> {
+  /**
+   * Removes a pending file entirely and refunds its quota (used when create fails half-way, and
+   * by the sweeper, which passes `ifIdleAt`: then only if the upload is still idle at that time,
+   * see [Note: upload holds]).
+   */
+  async discardPending(fileId: string, ifIdleAt?: number): Promise<boolean> {
     const removed = await this.db.tx(async (r) => {
-      const f = await r.files.find(fileId);
+      const [f] = await r.files.lock([fileId]);
       if (!f || f.status !== 'pending') return null;
+      if (ifIdleAt !== undefined && ifIdleAt - f.createdAt <= PENDING_MAX_AGE_MS && ifIdleAt - (await r.files.lastProgress(f)) <= PENDING_IDLE_MS) return null;
       await r.library.deleteAllForFile(fileId);
       await r.albums.deleteItemsOfFile(fileId);
       await r.files.delete(fileId);

@@ -6,52 +6,59 @@ import type { Database, FileRow, LibraryItemRow, Repos } from '../repositories/i
 import type { ItemState } from '../repositories/library.ts';
 import type { AuthContext } from './auth-context.ts';
 import { iso, toB64 } from './encoding.ts';
-import type { FileAccess } from './file-access.ts';
+import type { Access } from './access.ts';
 import type { FileService } from './files.ts';
-import { formatBytes } from './quota.ts';
+import { formatBytes, Ledger, lockParties, settleReleased } from './quota.ts';
 import { fromB64 } from './encoding.ts';
 
 /** A user's library: change feed, duplicate lookup, trash / restore / delete for good. */
 export class LibraryService {
-  constructor(private readonly db: Database, private readonly clock: Clock, private readonly files: FileService, private readonly access: FileAccess) {}
+  constructor(private readonly db: Database, private readonly clock: Clock, private readonly files: FileService, private readonly access: Access) {}
 
   /**
    * "Save to my library" without re-upload: the caller must be able to read each
-   * file (through an album); each one added is charged to the caller's quota, the
-   * whole batch checked before anything changes. Files already in the library are left as they are.
+   * file (through an album); the charge of each one added moves to the caller ([Note: one payer
+   * per file]; its previous payer is refunded), the whole batch checked against the caller's
+   * quota before anything changes. Files already in the library are left as they are.
    */
   async add(auth: AuthContext, items: { fileId: string; wrappedKeyB64: string; contentHash: string }[]): Promise<{ added: number; alreadyPresent: number }> {
     const wanted = new Map(items.map((i) => [i.fileId.toLowerCase(), i]));
     const present = new Set((await this.db.repos.library.findMany(auth.userId, [...wanted.keys()]))
       .filter((i) => i.state !== 'deleted').map((i) => i.fileId));
-    const adding: { fileId: string; wrappedKeyB64: string; contentHash: string; charge: number }[] = [];
-    const unreadable: string[] = [];
+    const adding: { fileId: string; wrappedKeyB64: string; contentHash: string }[] = [];
     const uploading: string[] = [];
-    for (const [fileId, item] of wanted) {
-      if (present.has(fileId)) continue;
-      const grant = await this.access.canRead(auth.userId, fileId);
-      if (!grant) { unreadable.push(fileId); continue; }
+    const missing = [...wanted.keys()].filter((id) => !present.has(id));
+    // One access check for the whole batch ([Note: one access module]).
+    const grants = await this.access.require(this.db.repos, {
+      actor: { auth }, permission: 'file.read', ids: missing,
+      hidden: (ids) => notFound(`${ids.length === 1 ? 'file' : 'files'} ${ids.slice(0, 5).map(shortId).join(', ')}${ids.length > 5 ? ` and ${ids.length - 5} more` : ''} not found among the photos you can see; nothing was saved`),
+    });
+    for (const fileId of missing) {
+      const grant = grants.get(fileId)!;
       if (grant.file.status !== 'complete') { uploading.push(fileId); continue; }
-      adding.push({ ...item, fileId, charge: grant.file.chargedBytes });
-    }
-    if (unreadable.length > 0) {
-      throw notFound(`${unreadable.length === 1 ? 'file' : 'files'} ${unreadable.slice(0, 5).map(shortId).join(', ')}${unreadable.length > 5 ? ` and ${unreadable.length - 5} more` : ''} not found among the photos you can see; nothing was saved`);
+      adding.push({ ...wanted.get(fileId)!, fileId });
     }
     if (uploading.length > 0) throw conflict(`${uploading.length === 1 ? 'file' : 'files'} ${uploading.slice(0, 5).map(shortId).join(', ')} still uploading; save once complete; nothing was saved`);
     if (adding.length === 0) return { added: 0, alreadyPresent: present.size };
-    const needed = adding.reduce((n, i) => n + i.charge, 0);
     await this.db.tx(async (r) => {
-      if (!(await r.users.reserveBytes(auth.userId, needed))) {
+      // [Note: charge lock order] files, then everyone a charge moves between.
+      const files = await r.files.lock(adding.map((i) => i.fileId));
+      const gone = adding.filter((i) => !files.some((f) => f.id === i.fileId)).map((i) => i.fileId);
+      if (gone.length > 0) throw notFound(`${gone.length === 1 ? 'file' : 'files'} ${gone.slice(0, 5).map(shortId).join(', ')} no longer stored; nothing was saved`);
+      await lockParties(r, files, [auth.userId]);
+      const ledger = new Ledger();
+      for (const f of files) await ledger.move(r, f, auth.userId, true);
+      await ledger.apply(r, async (_userId, needed) => {
         const u = await r.users.findById(auth.userId);
-        throw new AppError('quota-exceeded', `storage full: ${formatBytes(u?.usedBytes ?? 0)} of ${formatBytes(u?.quotaBytes ?? 0)} used, saving ${
+        return new AppError('quota-exceeded', `storage full: ${formatBytes(u?.usedBytes ?? 0)} of ${formatBytes(u?.quotaBytes ?? 0)} used, saving ${
           adding.length === 1 ? 'this photo' : `these ${adding.length} photos`} needs ${formatBytes(needed)}; nothing was saved`);
-      }
+      });
       const now = this.clock.now();
       let seq = (await r.users.advanceLibrarySeq(auth.userId, adding.length)) - adding.length + 1;
       for (const i of adding) {
         await r.library.put({
           userId: auth.userId, fileId: i.fileId, wrappedKey: fromB64(i.wrappedKeyB64), contentHash: i.contentHash, state: 'active',
-          changeSeq: seq++, createdAt: now, updatedAt: now, chargedBytes: i.charge,
+          changeSeq: seq++, createdAt: now, updatedAt: now,
         });
       }
     });
@@ -102,6 +109,9 @@ export class LibraryService {
   private transition(auth: AuthContext, fileIds: string[], from: ItemState[], to: ItemState): Promise<{ changed: number; unreferenced: FileRow[] }> {
     const ids = [...new Set(fileIds.map((id) => id.toLowerCase()))];
     return this.db.tx(async (r) => {
+      // [Note: charge lock order] deleting may move charges: lock the files, then the people involved.
+      const files = to === 'deleted' ? await r.files.lock(ids) : [];
+      if (to === 'deleted') await lockParties(r, files, [auth.userId]);
       const items = await this.ownItems(r, auth.userId, ids);
       const now = this.clock.now();
       const moving = items.filter((i) => from.includes(i.state));
@@ -109,19 +119,14 @@ export class LibraryService {
         let seq = (await r.users.advanceLibrarySeq(auth.userId, moving.length)) - moving.length + 1;
         for (const item of moving) await r.library.setState(auth.userId, item.fileId, to, seq++, now);
       }
-      const unreferenced: FileRow[] = [];
+      let unreferenced: FileRow[] = [];
       if (to === 'deleted') {
-        // Items saved from an album carry their own charge, refunded to their holder.
-        const refund = moving.reduce((n, i) => n + (i.chargedBytes ?? 0), 0);
-        if (refund > 0) await r.users.releaseBytes(auth.userId, refund);
-        for (const item of moving) {
-          if ((await r.files.referenceCount(item.fileId)) > 0) continue;
-          const f = await r.files.find(item.fileId);
-          if (!f) continue;
-          await r.files.delete(f.id);
-          await r.users.releaseBytes(f.quotaOwnerId, f.chargedBytes);
-          unreferenced.push(f);
-        }
+        // [Note: one payer per file] if I paid, the charge moves to whoever still holds it; a file
+        // nobody holds is deleted and refunded.
+        const released = new Set(moving.map((i) => i.fileId));
+        const ledger = new Ledger();
+        unreferenced = await settleReleased(r, ledger, files.filter((f) => released.has(f.id)));
+        await ledger.apply(r, async () => new AppError('internal', 'a released charge was refused'));
       }
       return { changed: moving.length, unreferenced };
     });

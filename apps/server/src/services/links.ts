@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Static } from '@sinclair/typebox';
 import {
   CHANGES_LIMIT_DEFAULT, LINKS_PER_ALBUM_MAX,
@@ -9,17 +8,16 @@ import { isUniqueViolation } from '../db/dialect/index.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Database, FileRow, LinkRow, Repos } from '../repositories/index.ts';
 import type { AuthContext, ClientInfo, LinkCredentials } from './auth-context.ts';
-import { albumNotFound, forbidden, keyChanged, requireRole } from './album-access.ts';
-import { fromB64, iso, toB64 } from './encoding.ts';
+import { keyChanged } from './album-errors.ts';
+import { albumNotFound, forbidden, type Access } from './access.ts';
+import { fromB64, iso, parseInstant, toB64 } from './encoding.ts';
 import type { BinaryBody, FileService } from './files.ts';
-import { throttleKeys, type LinkThrottle } from './link-throttle.ts';
+import type { LinkThrottle } from './link-throttle.ts';
 
 type S<T extends import('@sinclair/typebox').TSchema> = Static<T>;
 
 export const linkGone = () => notFound('this link no longer exists');
-const notMine = (linkId: string) => notFound(`public link ${shortId(linkId)} not found among your links`);
 const day = (ms: number) => iso(ms).slice(0, 10);
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest();
 
 // [Note: public links] see packages/protocol/src/schemas.ts. The server holds SHA-256 of the
 // visitor's access proof (the verifier) and keys wrapped under the link key; the link key, its
@@ -31,6 +29,7 @@ export class LinkService {
     private readonly clock: Clock,
     private readonly files: FileService,
     private readonly throttle: LinkThrottle,
+    private readonly access: Access,
   ) {}
 
   // ------------------------------------------------------------ owner
@@ -40,7 +39,8 @@ export class LinkService {
     const linkId = body.linkId.toLowerCase();
     const now = this.clock.now();
     checkVerifier(body.accessVerifierB64);
-    if (body.expiresAt !== null && Date.parse(body.expiresAt) <= now) throw badRequest(`expiresAt ${body.expiresAt} is in the past; choose a later date, or null for no expiry`);
+    const expiresAt = body.expiresAt === null ? null : parseInstant('expiresAt', body.expiresAt);
+    if (expiresAt !== null && expiresAt <= now) throw badRequest(`expiresAt ${body.expiresAt} is in the past; choose a later date, or null for no expiry`);
     if (target.kind === 'file') {
       if (!body.fileKey) throw badRequest('a link to a photo needs fileKey: the file key wrapped under the link key');
       if (body.albumKeys) throw badRequest('albumKeys are for album links; a link to a photo carries fileKey only');
@@ -62,7 +62,7 @@ export class LinkService {
         await r.links.insert({
           id: linkId, ownerId: auth.userId, kind: target.kind, fileId: target.fileId, albumId: target.albumId,
           accessVerifier: fromB64(body.accessVerifierB64), passwordParams: body.passwordParamsB64 === null ? null : fromB64(body.passwordParamsB64),
-          expiresAt: body.expiresAt === null ? null : Date.parse(body.expiresAt), allowDownload: body.allowDownload,
+          expiresAt, allowDownload: body.allowDownload,
           ownerWrappedLinkKey: fromB64(body.ownerWrappedLinkKeyB64), ownerWrappedSecret: fromB64(body.ownerWrappedSecretB64),
           wrappedFileKey: body.fileKey ? fromB64(body.fileKey.wrappedB64) : null, createdAt: now, accessCount: 0,
         });
@@ -85,7 +85,8 @@ export class LinkService {
   async update(auth: AuthContext, linkId: string, body: S<typeof UpdateLinkBody>): Promise<S<typeof LinkInfo>> {
     const link = await this.requireOwn(auth, linkId);
     const now = this.clock.now();
-    if (body.expiresAt && Date.parse(body.expiresAt) <= now) throw badRequest(`expiresAt ${body.expiresAt} is in the past; choose a later date, or null for no expiry`);
+    const expiresAt = body.expiresAt == null ? body.expiresAt : parseInstant('expiresAt', body.expiresAt);
+    if (expiresAt != null && expiresAt <= now) throw badRequest(`expiresAt ${body.expiresAt} is in the past; choose a later date, or null for no expiry`);
     const rekey = body.rekey;
     if (rekey) {
       checkVerifier(rekey.accessVerifierB64);
@@ -104,7 +105,7 @@ export class LinkService {
         await r.links.putKeys(rekey.albumKeys!.map((k) => ({ linkId: l.id, epoch: k.epoch, wrapped: fromB64(k.wrappedB64) })));
       }
       await r.links.update(l.id, {
-        ...(body.expiresAt !== undefined ? { expiresAt: body.expiresAt === null ? null : Date.parse(body.expiresAt) } : {}),
+        ...(expiresAt !== undefined ? { expiresAt } : {}),
         ...(body.allowDownload !== undefined ? { allowDownload: body.allowDownload } : {}),
         ...(rekey ? {
           accessVerifier: fromB64(rekey.accessVerifierB64),
@@ -209,7 +210,7 @@ export class LinkService {
 
   /** For the `/s/:linkId` page: does the link still answer? */
   async exists(linkId: string): Promise<boolean> {
-    return (await this.find(linkId)) !== undefined;
+    return (await findLink(this.db.repos, linkId)) !== undefined;
   }
 
   // ------------------------------------------------------------ access
@@ -221,7 +222,7 @@ export class LinkService {
   private async requireLinkable(auth: AuthContext, t: S<typeof CreateLinkBody>['target']): Promise<{ kind: 'file' | 'album'; fileId: string | null; albumId: string | null }> {
     const r = this.db.repos;
     if (t.kind === 'album') {
-      const { album } = await requireRole(r, auth.userId, t.albumId.toLowerCase(), ['owner'], () => 'only the album owner can create public links');
+      const { album } = await this.access.one(r, { actor: { auth }, permission: 'album.link', id: t.albumId });
       return { kind: 'album', fileId: null, albumId: album.id };
     }
     const fileId = t.fileId.toLowerCase();
@@ -239,47 +240,17 @@ export class LinkService {
   }
 
   /** The caller's own link, else "not found" (ids of other people's links reveal nothing). */
-  private async requireOwn(auth: AuthContext, linkId: string): Promise<LinkRow> {
-    const link = await this.db.repos.links.find(linkId.toLowerCase());
-    if (!link || link.ownerId !== auth.userId) throw notMine(linkId);
-    return link;
+  private requireOwn(auth: AuthContext, linkId: string): Promise<LinkRow> {
+    return this.access.one(this.db.repos, { actor: { auth }, permission: 'link.manage', id: linkId });
   }
 
-  /** The link, if it exists and its owner still holds what it points to. */
-  private async find(linkId: string): Promise<LinkRow | undefined> {
-    const r = this.db.repos;
-    const link = await r.links.find(linkId.toLowerCase());
-    if (!link) return undefined;
-    if (link.kind === 'album') return link; // the album's deletion takes its links along
-    if (link.albumId) {
-      const [item] = await r.albums.items(link.albumId, [link.fileId!]);
-      return item?.state === 'active' ? link : undefined;
-    }
-    const item = await r.library.find(link.ownerId, link.fileId!);
-    return item?.state === 'active' ? link : undefined;
+  private live(linkId: string): Promise<LinkRow> {
+    return liveLink(this.db.repos, this.clock, linkId);
   }
 
-  /** Exists and has not expired. */
-  private async live(linkId: string): Promise<LinkRow> {
-    const link = await this.find(linkId);
-    if (!link) throw linkGone();
-    if (link.expiresAt !== null && this.clock.now() >= link.expiresAt) {
-      throw new AppError('link-expired', `this link expired on ${day(link.expiresAt)}`);
-    }
-    return link;
-  }
-
-  /**
-   * [Note: one door for visitors] every visitor route: the link exists and has not expired;
-   * neither the link nor the caller's address is throttled; SHA-256(proof) equals the verifier.
-   */
-  private async requireVisitor(cred: LinkCredentials, client: ClientInfo, linkId: string): Promise<LinkRow> {
-    const link = await this.live(linkId);
-    const keys = throttleKeys(link.id, client.ip);
-    await this.throttle.check(keys);
-    const ok = cred.proof !== null && link.accessVerifier.length === 32 && timingSafeEqual(sha256(cred.proof), link.accessVerifier);
-    if (!ok) throw await this.throttle.fail(keys);
-    return link;
+  /** A visitor with the right access proof ([Note: one door for visitors] in access.ts). */
+  private requireVisitor(cred: LinkCredentials, client: ClientInfo, linkId: string): Promise<LinkRow> {
+    return this.access.one(this.db.repos, { actor: { visitor: cred, client }, permission: 'link.visit', id: linkId });
   }
 
   /** A photo the link gives access to: the link's photo, or one currently in the linked album. */
@@ -327,4 +298,27 @@ function checkAllEpochs(keys: { epoch: number }[], current: number): void {
       missing.length > 0 ? `; missing epoch ${missing.join(', ')}` : ''}${extra.length > 0 ? `; unknown epoch ${extra.join(', ')}` : ''}${
       seen.size !== epochs.length ? '; an epoch is repeated' : ''}`);
   }
+}
+
+/** The link, if it exists and its owner still holds what it points to. */
+async function findLink(r: Repos, linkId: string): Promise<LinkRow | undefined> {
+  const link = await r.links.find(linkId.toLowerCase());
+  if (!link) return undefined;
+  if (link.kind === 'album') return link; // the album's deletion takes its links along
+  if (link.albumId) {
+    const [item] = await r.albums.items(link.albumId, [link.fileId!]);
+    return item?.state === 'active' ? link : undefined;
+  }
+  const item = await r.library.find(link.ownerId, link.fileId!);
+  return item?.state === 'active' ? link : undefined;
+}
+
+/** The link if it exists and has not expired (410 once expired, 404 once gone). */
+export async function liveLink(r: Repos, clock: Clock, linkId: string): Promise<LinkRow> {
+  const link = await findLink(r, linkId);
+  if (!link) throw linkGone();
+  if (link.expiresAt !== null && clock.now() >= link.expiresAt) {
+    throw new AppError('link-expired', `this link expired on ${day(link.expiresAt)}`);
+  }
+  return link;
 }
