@@ -75,20 +75,20 @@ for (const dialect of DIALECTS) {
       const f2 = await file(owner, 'pending');
       await db.repos.albums.putItem({ albumId: id, fileId: f1, epoch: 1, wrappedKey: randomBytes(72), addedBy: owner, addedAt: 6, seq: 1, state: 'active' });
       await db.repos.albums.putItem({ albumId: id, fileId: f2, epoch: 1, wrappedKey: randomBytes(72), addedBy: owner, addedAt: 6, seq: 0, state: 'active' });
-      assert.equal(await db.repos.files.referenceCount(f1), 1);
+      assert.equal((await db.repos.files.holders([f1])).get(f1)!.length, 1);
       assert.equal(await db.repos.albums.itemCount(id), 1, 'uploading files are not counted');
       assert.deepEqual((await db.repos.albums.itemChanges(id, 0, 10)).map((c) => [c.fileId, c.state]), [[f1, 'active']]);
       const change = (await db.repos.albums.itemChanges(id, 0, 10))[0]!;
       assert.equal(change.state === 'active' && change.encryptedSize, 3 * 2 ** 32);
       assert.deepEqual((await db.repos.albums.uploadingItemsOf(f2)).map((i) => i.fileId), [f2]);
 
-      assert.deepEqual(await db.repos.albums.readGrants(bob, f1), [], 'pending members cannot read');
+      assert.deepEqual((await db.repos.albums.readGrantsMany(bob, [f1])).get(f1) ?? [], [], 'pending members cannot read');
       await db.repos.albums.setMemberStatus(bobMember, 'active', 7);
-      assert.deepEqual((await db.repos.albums.readGrants(bob, f1)).map((g) => [g.albumId, g.epoch]), [[id, 1]]);
+      assert.deepEqual(((await db.repos.albums.readGrantsMany(bob, [f1])).get(f1) ?? []).map((g) => [g.albumId, g.epoch]), [[id, 1]]);
 
       await db.repos.albums.markItemRemoved(id, f1, 2);
-      assert.equal(await db.repos.files.referenceCount(f1), 0);
-      assert.deepEqual(await db.repos.albums.readGrants(bob, f1), []);
+      assert.equal((await db.repos.files.holders([f1])).get(f1)!.length, 0);
+      assert.deepEqual((await db.repos.albums.readGrantsMany(bob, [f1])).get(f1) ?? [], []);
       assert.deepEqual(await db.repos.albums.itemChanges(id, 1, 10), [{ fileId: f1, state: 'removed', seq: 2 }]);
       // Adding it again revives the row.
       await db.repos.albums.putItem({ albumId: id, fileId: f1, epoch: 2, wrappedKey: randomBytes(72), addedBy: bob, addedAt: 9, seq: 3, state: 'active' });
@@ -96,7 +96,7 @@ for (const dialect of DIALECTS) {
 
       await db.repos.albums.delete(id);
       assert.deepEqual(await db.repos.albums.keysFor(id, bob), []);
-      assert.equal(await db.repos.files.referenceCount(f1), 0);
+      assert.equal((await db.repos.files.holders([f1])).get(f1)!.length, 0);
     });
 
     test('library items saved from an album keep their charge; put revives a tombstone', async () => {

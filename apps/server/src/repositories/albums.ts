@@ -93,14 +93,14 @@ export class AlbumsRepository {
   async states(albumId: string, since: number, limit: number): Promise<AlbumStateRow[]> {
     const rows = await this.db.selectFrom('album_states').selectAll().where('album_id', '=', albumId).where('seq', '>', since)
       .orderBy('seq').limit(limit).execute();
-    return rows.map((r) => ({ albumId: r.album_id, seq: toNumber(r.seq), state: toBytes(r.state), signature: toBytes(r.signature), createdAt: toNumber(r.created_at) }));
+    return rows.map(toStateRow);
   }
 
   async latestStates(albumIds: string[]): Promise<Map<string, AlbumStateRow>> {
     if (albumIds.length === 0) return new Map();
     const rows = await this.db.selectFrom('album_states as s').innerJoin('albums as a', (j) => j.onRef('a.id', '=', 's.album_id').onRef('a.state_seq', '=', 's.seq'))
       .selectAll('s').where('s.album_id', 'in', albumIds).execute();
-    return new Map(rows.map((r) => [r.album_id, { albumId: r.album_id, seq: toNumber(r.seq), state: toBytes(r.state), signature: toBytes(r.signature), createdAt: toNumber(r.created_at) }]));
+    return new Map(rows.map((r) => [r.album_id, toStateRow(r)]));
   }
 
   async exists(id: string): Promise<boolean> {
@@ -391,19 +391,11 @@ export class AlbumsRepository {
     return rows.map((r) => r.id);
   }
 
-  /**
-   * Albums through which `userId` may read `fileId`: a live item in an album
-   * where they are an active member (pending, declined, removed, left: no).
-   */
-  async readGrants(userId: string, fileId: string): Promise<AlbumReadGrant[]> {
-    const rows = await this.db.selectFrom('album_items as i')
-      .innerJoin('album_members as m', (j) => j.onRef('m.album_id', '=', 'i.album_id'))
-      .select(['i.album_id', 'i.epoch', 'i.wrapped_key'])
-      .where('i.file_id', '=', fileId).where('i.state', '=', 'active')
-      .where('m.user_id', '=', userId).where('m.status', '=', 'active')
-      .orderBy('i.added_at').orderBy('i.album_id').execute();
-    return rows.filter((r) => r.wrapped_key).map((r) => ({ albumId: r.album_id, epoch: r.epoch, wrappedKey: toBytes(r.wrapped_key!) }));
-  }
+
+}
+
+function toStateRow(r: { album_id: string; seq: Num; state: Uint8Array; signature: Uint8Array; created_at: Num }): AlbumStateRow {
+  return { albumId: r.album_id, seq: toNumber(r.seq), state: toBytes(r.state), signature: toBytes(r.signature), createdAt: toNumber(r.created_at) };
 }
 
 type RawAlbum = {

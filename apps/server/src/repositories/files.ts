@@ -189,25 +189,6 @@ export class FilesRepository {
       .orderBy('f.id').execute();
     return rows.map((r) => ({ fileId: r.id, payerId: r.quota_owner_id }));
   }
-
-  async pendingCreatedBefore(before: number, limit: number): Promise<FileRow[]> {
-    const rows = await this.db.selectFrom('files').selectAll()
-      .where('status', '=', 'pending').where('created_at', '<', before)
-      .orderBy('created_at').limit(limit).execute();
-    return rows.map(toFile);
-  }
-
-  /**
-   * How many live references keep this file's ciphertext: library items (active
-   * or trashed, anyone's) and album items (any album). Public links will be counted here too.
-   */
-  async referenceCount(fileId: string): Promise<number> {
-    const lib = await this.db.selectFrom('library_items').select((eb) => eb.fn.countAll().as('n'))
-      .where('file_id', '=', fileId).where('state', '!=', 'deleted').executeTakeFirstOrThrow();
-    const alb = await this.db.selectFrom('album_items').select((eb) => eb.fn.countAll().as('n'))
-      .where('file_id', '=', fileId).where('state', '=', 'active').executeTakeFirstOrThrow();
-    return toNumber(lib.n as number | string | bigint) + toNumber(alb.n as number | string | bigint);
-  }
 }
 
 function toBlock(r: { idx: number; size: number; sha256: string; stored_at: number | string | bigint | null }): BlockRow {
