@@ -3,6 +3,7 @@
 // reads its log — never sleeping. Visitors open links with no account and no OBSCURA_HOME.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -208,9 +209,35 @@ test('links --json: the documented fields, password and access count; the table 
   const album = links.find((l) => l.url === urls.album)!;
   assert.deepEqual([(album.target as { kind: string }).kind, (album.target as { name: string }).name, album.hasPassword, album.allowDownload, album.expiresAt], ['album', ALBUM, false, true, null]);
   assert.equal(links.length, 3, 'the deleted link is gone');
+  // the table fits 100 columns (no URL, days only); --wide adds the URL and full times
   const table = await lena.ok('links');
-  assert.match(table, /^ID +TARGET +URL +CREATED +EXPIRES +PASSWORD +DOWNLOADS +OPENED$/m);
-  assert.ok(table.split('\n').some((line) => line.includes('photo "lake.jpg"') && line.includes(urls.lake!) && /\byes\b/.test(line)), table);
+  assert.match(table, /^ID +TARGET +CREATED +EXPIRES +PASSWORD +DOWNLOADS +OPENED$/m);
+  assert.ok(table.split('\n').every((line) => line.length <= 100), table);
+  assert.ok(!table.includes('http'), table);
+  const lakeRow = table.split('\n').find((line) => line.includes('photo "lake.jpg"'));
+  assert.match(lakeRow ?? '', new RegExp(`^${(lake.id as string).slice(0, 8)}[0-9a-f-]* +photo "lake\\.jpg" +\\d{4}-\\d{2}-\\d{2} +\\d{4}-\\d{2}-\\d{2}( \\(expired\\))? +yes +(on|off) +\\d+$`), table);
+  const wide = await lena.ok('links', '--wide');
+  assert.match(wide, /^ID +TARGET +URL +CREATED +EXPIRES +PASSWORD +DOWNLOADS +OPENED$/m);
+  assert.ok(wide.split('\n').some((line) => line.includes('photo "lake.jpg"') && line.includes(urls.lake!) && /\byes\b/.test(line) && /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(line)), wide);
+  const ids = table.split('\n').slice(1).filter(Boolean).map((line) => line.split(' ')[0]!);
+  assert.equal(new Set(ids.map((id) => id.length)).size, 1, 'one id length in the table');
+});
+
+test('obscura open URL | head -1: the first line, no stack trace; obscura exits 0 or 141 (closed pipe)', async () => {
+  const cli = `"${process.execPath}" --import tsx "${new URL('../../apps/cli/src/main.ts', import.meta.url).pathname}"`;
+  const r = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn('bash', ['-c', `set -o pipefail; ${cli} open "$URL" | head -1; echo "status $?"`], {
+      env: { ...process.env, URL: urls.album!, OBSCURA_HOME: visitorHome, OBSCURA_DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.once('error', reject);
+    child.once('close', () => resolve({ stdout, stderr }));
+  });
+  assert.match(r.stdout, /^link: {7}album "[^"]+" \(\d+ photos?\)\nstatus (0|141)\n$/, r.stdout);
+  assert.equal(r.stderr, '');
 });
 
 test('share-photo: the invitee sees a "photo" invitation, accepts and downloads it byte-identical; its owner sets the caption, an editor cannot', async () => {

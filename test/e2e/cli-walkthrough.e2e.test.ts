@@ -198,7 +198,7 @@ test('stop sharing removes everyone at once', async () => {
   await vera.ok('accept', ALBUM);
   const live = (m: { status: string }) => m.status === 'active' || m.status === 'pending';
   assert.equal((await olivia.json<{ members: { status: string }[] }>('members', ALBUM, '--json')).members.filter(live).length, 3);
-  assert.equal(await olivia.ok('unshare', ALBUM), `stopped sharing "${ALBUM}": everyone was removed\n`);
+  assert.equal(await olivia.ok('unshare', ALBUM, '--yes'), `stopped sharing "${ALBUM}": everyone was removed (2 people and 0 links)\n`);
   const members = (await olivia.json<{ members: { email: string; status: string }[] }>('members', ALBUM, '--json')).members;
   assert.deepEqual(members.filter(live).map((m) => m.email), [olivia.email]);
   assert.deepEqual((await eddie.json('albums', '--json')).albums, []);

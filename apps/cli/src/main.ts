@@ -1,16 +1,24 @@
 // obscura — command dispatch. `main(argv, ctx)` is pure of process globals so tests
 // run commands in-process; `runCli()` wires it to the real process.
 import { getEventListeners } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { GLOBAL_OPTIONS, type Command, type CommandArgs } from './command.ts';
-import { findCommand } from './commands/index.ts';
+import { allCommands, findCommand } from './commands/index.ts';
 import { createContext, type CliContext } from './context.ts';
 import { EXIT_INTERRUPTED, EXIT_USAGE, UsageError } from './errors.ts';
 import { commandHelp, mainHelp } from './help.ts';
 import { describeError } from './client.ts';
 import { reportError } from './output.ts';
+import { didYouMean } from './suggest.ts';
+
+/** "obscura X.Y.Z", the version of apps/cli/package.json. */
+export function versionLine(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  return `obscura ${typeof pkg.version === 'string' ? pkg.version : 'unknown'}\n`;
+}
 
 export async function main(argv: readonly string[], ctx: CliContext = createContext()): Promise<number> {
   try {
@@ -23,9 +31,16 @@ export async function main(argv: readonly string[], ctx: CliContext = createCont
       ctx.stdout.write(mainHelp());
       return 0;
     }
+    if (first === '--version' || first === '-V') {
+      ctx.stdout.write(versionLine());
+      return 0;
+    }
     if (first.startsWith('-')) throw new UsageError(`unknown option ${first}; see obscura --help`);
     const cmd = findCommand(first);
-    if (!cmd) throw new UsageError(`unknown command ${first}; see obscura --help`);
+    if (!cmd) {
+      const near = didYouMean(first, allCommands().map((c) => c.name), (n) => n);
+      throw new UsageError(`unknown command ${first}${near ? ` (${near})` : ''}; see obscura --help`);
+    }
     const args = parseCommandArgs(cmd, rest);
     if (args.values.help === true) {
       ctx.stdout.write(commandHelp(cmd));
@@ -88,6 +103,11 @@ export async function runCli(argv: readonly string[] = process.argv.slice(2)): P
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // [Note: closed stdout] the reader went away (`| head -1`): stop at once, quietly, exit 141.
+  // Any other write error on stdout is one line on stderr and exit 1; errors writing to stderr
+  // itself cannot be reported anywhere and are ignored (stdout still works then).
+  process.stdout.on('error', (err) => process.exit(reportError({ stderr: process.stderr, env: process.env }, err)));
+  process.stderr.on('error', () => {});
   let code: number;
   try {
     code = await main(argv, createContext({ signal: controller.signal }));

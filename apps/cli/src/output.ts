@@ -27,22 +27,44 @@ export interface Column<T> {
   header: string;
   value: (row: T) => string;
   align?: 'left' | 'right';
+  /** This column is cut (its long cells end in "…") when the table is wider than `maxWidth`. */
+  shrink?: boolean;
 }
+
+/** Tables meant to fit a terminal are at most this wide by default (`--wide` lifts it where offered). */
+export const TABLE_WIDTH = 100;
 
 /**
  * A plain aligned table (two spaces between columns, no borders), header first. Every cell
  * goes through safeText ([Note: terminal text]): a value never breaks a row or a column.
  */
-export function formatTable<T>(columns: readonly Column<T>[], rows: readonly T[]): string {
+export function formatTable<T>(columns: readonly Column<T>[], rows: readonly T[], o: { maxWidth?: number } = {}): string {
   const cells = rows.map((r) => columns.map((c) => safeText(c.value(r))));
   const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => row[i]!.length)));
+  const total = widths.reduce((a, w) => a + w, 0) + 2 * (columns.length - 1);
+  if (o.maxWidth !== undefined && total > o.maxWidth) {
+    // cut the shrinkable columns (not below their header, nor 8 characters), first one first
+    let excess = total - o.maxWidth;
+    columns.forEach((c, i) => {
+      if (!c.shrink || excess <= 0) return;
+      const to = Math.max(widths[i]! - excess, c.header.length, 8);
+      if (to >= widths[i]!) return;
+      excess -= widths[i]! - to;
+      widths[i] = to;
+      for (const row of cells) {
+        if (row[i]!.length <= to) continue;
+        const cut = row[i]!.slice(0, to - 1);
+        row[i] = `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`; // never half an emoji
+      }
+    });
+  }
   const line = (vals: string[]) =>
     vals.map((v, i) => (columns[i]!.align === 'right' ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(columns.map((c) => c.header)), ...cells.map(line)].join('\n') + '\n';
 }
 
-export function printTable<T>(out: OutStream, columns: readonly Column<T>[], rows: readonly T[]): void {
-  out.write(formatTable(columns, rows));
+export function printTable<T>(out: OutStream, columns: readonly Column<T>[], rows: readonly T[], o: { maxWidth?: number } = {}): void {
+  out.write(formatTable(columns, rows, o));
 }
 
 /**
@@ -56,6 +78,19 @@ export function printJson(out: OutStream, value: unknown): void {
 }
 
 /**
+ * [Note: closed stdout] `obscura … | head -1`: the reader closes the pipe while obscura still
+ * writes, and the next write fails with EPIPE. That is the reader saying "enough", not an error:
+ * obscura stops at once, prints nothing (a stack trace only with OBSCURA_DEBUG=1) and exits
+ * 141 (128 + SIGPIPE), the status shells report for programs stopped by a closed pipe, so
+ * `set -o pipefail` scripts still see that the output was cut short. Handled in one place:
+ * runCli's 'error' listener on stdout (main.ts), and reportError for an EPIPE that is thrown.
+ */
+export const EXIT_BROKEN_PIPE = 141;
+
+export const isBrokenPipe = (err: unknown): boolean =>
+  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'EPIPE';
+
+/**
  * Prints an error as ONE line "obscura: <message>" on stderr and returns the exit code.
  * Known errors (CliError) exit with their code; anything else exits 1, with the stack
  * only when OBSCURA_DEBUG=1. Messages quote names and the server's words, so they go
@@ -64,6 +99,11 @@ export function printJson(out: OutStream, value: unknown): void {
  */
 export function reportError(ctx: Pick<CliContext, 'stderr' | 'env'>, err: unknown): number {
   const debug = ctx.env.OBSCURA_DEBUG === '1';
+  if (isBrokenPipe(err)) {
+    // [Note: closed stdout] expected, not a failure to explain: silent, stack only when debugging
+    if (debug && err instanceof Error && err.stack) ctx.stderr.write(`${err.stack.split('\n').map(safeText).join('\n')}\n`);
+    return EXIT_BROKEN_PIPE;
+  }
   const message = (err instanceof Error ? err.message : String(err)).trim();
   const shown = err instanceof CliError ? message : (message.split('\n')[0] ?? '').trim();
   ctx.stderr.write(`obscura: ${safeText(shown || (err instanceof Error ? err.name : 'unknown error'))}\n`);

@@ -1,6 +1,6 @@
 // Password prompts: OBSCURA_PASSWORD for scripts, otherwise a no-echo prompt on a TTY.
 import type { CliContext } from './context.ts';
-import { CliError, EXIT_INTERRUPTED } from './errors.ts';
+import { CliError, EXIT_INTERRUPTED, UsageError } from './errors.ts';
 
 export interface PasswordPromptOptions {
   /** Text before the cursor, e.g. "Password: ". */
@@ -9,6 +9,11 @@ export interface PasswordPromptOptions {
   confirm?: boolean;
   /** Environment variable that supplies the password non-interactively. */
   envVar?: string;
+  /**
+   * Checked on the first entry, before the second one is asked for (and on the variable's
+   * value): returns why the password is refused, or undefined when it is fine.
+   */
+  check?: (password: string) => string | undefined;
 }
 
 /**
@@ -21,12 +26,18 @@ export interface PasswordPromptOptions {
 export async function readPassword(ctx: CliContext, opts: PasswordPromptOptions = {}): Promise<string> {
   const envVar = opts.envVar ?? 'OBSCURA_PASSWORD';
   const fromEnv = ctx.env[envVar];
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    const why = opts.check?.(fromEnv);
+    if (why !== undefined) throw new CliError(why);
+    return fromEnv;
+  }
   if (!ctx.stdin.isTTY || typeof ctx.stdin.setRawMode !== 'function') {
     throw new CliError(`no terminal to ask for the password; set ${envVar} or run in a terminal`);
   }
   const first = await readHidden(ctx, opts.prompt ?? 'Password: ');
   if (first === '') throw new CliError('the password cannot be empty');
+  const why = opts.check?.(first);
+  if (why !== undefined) throw new CliError(why);
   if (opts.confirm) {
     const again = await readHidden(ctx, 'Repeat password: ');
     if (again !== first) throw new CliError('the two passwords do not match');
@@ -42,6 +53,17 @@ export async function askYesNo(ctx: CliContext, question: string): Promise<boole
   if (!canPrompt(ctx)) throw new CliError('no terminal to ask for confirmation');
   const answer = await readHidden(ctx, `${question} [y/N] `, true);
   return /^\s*y(es)?\s*$/i.test(answer);
+}
+
+/**
+ * Confirms a destructive action: `yes` (the --yes flag) goes ahead at once; on a terminal the
+ * question is asked (anything but y/yes is "no"); without a terminal it refuses with exit 2,
+ * saying to add --yes. `what` names the action for that refusal, e.g. `stop sharing "X" (removes 1 person and 0 links)`.
+ */
+export async function confirmDestructive(ctx: CliContext, yes: boolean, question: string, what: string): Promise<boolean> {
+  if (yes) return true;
+  if (!canPrompt(ctx)) throw new UsageError(`${what}: there is no terminal to ask for confirmation; add --yes to go ahead`);
+  return askYesNo(ctx, question);
 }
 
 function readHidden(ctx: CliContext, prompt: string, echo = false): Promise<string> {
@@ -75,4 +97,9 @@ function readHidden(ctx: CliContext, prompt: string, echo = false): Promise<stri
     stdin.on('data', onData);
     stdin.resume();
   });
+}
+
+/** "3 people and 1 link": who loses access, for confirmations of destructive actions. */
+export function accessPhrase(people: number, links: number): string {
+  return `${people} ${people === 1 ? 'person' : 'people'} and ${links} ${links === 1 ? 'link' : 'links'}`;
 }

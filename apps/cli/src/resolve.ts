@@ -1,6 +1,7 @@
 // Turning what a person types (an id, a unique id prefix, an album name) into ids.
 // Pure functions over candidate lists, so they are unit-tested without a server.
 import { CliError, UsageError } from './errors.ts';
+import { didYouMean } from './suggest.ts';
 
 export const MIN_PHOTO_PREFIX = 6;
 export const MIN_ALBUM_PREFIX = 4;
@@ -65,7 +66,8 @@ export function resolveAlbum(input: string, albums: readonly Candidate[]): strin
     if (byPrefix.length > 1) throw new CliError(`"${input}" is ambiguous: it matches ${byPrefix.length} albums: ${nameCandidates(byPrefix)}`);
   }
   const near = albums.filter((a) => a.label?.toLowerCase() === input.toLowerCase());
-  const hint = near.length ? ` (did you mean ${nameCandidates(near)}?)` : '; see obscura albums';
+  const close = near.length ? '' : didYouMean(input, albums.flatMap((a) => (a.label !== undefined ? [a.label] : [])));
+  const hint = near.length ? ` (did you mean ${nameCandidates(near)}?)` : close ? ` (${close})` : '; see obscura albums';
   throw new CliError(`no album matches "${input}"${hint}`);
 }
 

@@ -11,7 +11,7 @@ test('serve starts on a free port with a temp DATA_DIR, answers, and stops on ab
   try {
     const running = h.run('serve');
     const [, url] = await Promise.race([
-      h.stdout.waitFor(/listening on (http:\/\/\S+)\n/),
+      h.stdout.waitFor(/listening on (http:\/\/[^\s)]+)/),
       running.then((code) => { throw new Error(`serve exited ${code}: ${h.stderr.text}`); }),
     ]);
     let res = await fetch(new URL('/api/health', url));

@@ -1,11 +1,13 @@
 // Account commands: signup, login, logout, whoami, sessions, passwd, recover, fingerprint.
-import { fingerprintOf, Session } from '@obscura/sdk';
+import { ApiError, fingerprintOf, Session } from '@obscura/sdk';
 import { boolOpt, stringOpt, type Command, type CommandArgs } from '../command.ts';
-import { connectOptions, describeError, forgetLocal, saveState, stretching, withClient, USER_AGENT } from '../client.ts';
+import { connectOptions, describeError, forgetLocal, normalizeServer, saveState, stretching, withClient, USER_AGENT } from '../client.ts';
 import { ensureSetup } from './setup.ts';
 import { CliError, UsageError } from '../errors.ts';
 import { formatBytes, printJson, printTable } from '../output.ts';
-import { readPassword } from '../prompt.ts';
+import { canPrompt, readPassword } from '../prompt.ts';
+import { readPrivateJson, writePrivateFile, type CliContext } from '../context.ts';
+import { resolvePhoto } from '../resolve.ts';
 import { safe } from '../terminal-text.ts';
 
 const JSON_OPT = { json: { type: 'boolean', description: 'print one JSON document on stdout (see docs/cli.md)' } } as const;
@@ -18,6 +20,30 @@ function required(args: CommandArgs, name: string, cmd: string): string {
   const v = stringOpt(args, name);
   if (!v) throw new UsageError(`${cmd} needs --${name}; see obscura ${cmd} --help`);
   return v;
+}
+
+/**
+ * [Note: remembered login] The server and email of the last login (OBSCURA_HOME/login.json,
+ * 0600): `logout` deletes state.json, but the next `login` may still leave out --server and
+ * --email. An expired session's state.json names them too.
+ */
+const LOGIN_FILE = 'login.json';
+const MIN_PASSWORD = 8;
+/** Wrong passwords a person at a terminal may type before login gives up. */
+const LOGIN_TRIES = 3;
+
+async function rememberLogin(ctx: CliContext, session: Session): Promise<void> {
+  await writePrivateFile(ctx.home, LOGIN_FILE, `${JSON.stringify({ server: session.api.baseUrl, email: session.user.email })}\n`);
+}
+
+async function lastLogin(ctx: CliContext): Promise<{ server?: string; email?: string }> {
+  const state = await ctx.readState().catch(() => null);
+  if (state) return { server: state.serverUrl, email: state.email };
+  const saved = await readPrivateJson<{ server?: unknown; email?: unknown }>(ctx.home, LOGIN_FILE).catch(() => undefined);
+  return {
+    ...(typeof saved?.server === 'string' ? { server: saved.server } : {}),
+    ...(typeof saved?.email === 'string' ? { email: saved.email } : {}),
+  };
 }
 
 /** Runs a body that talks to the server without a stored session (signup/login/recover). */
@@ -39,10 +65,14 @@ export const signup: Command = {
     const server = required(args, 'server', 'signup');
     const email = required(args, 'email', 'signup');
     const displayName = stringOpt(args, 'name') ?? email.split('@')[0] ?? email;
-    const password = await readPassword(ctx, { prompt: 'New password: ', confirm: true });
+    const password = await readPassword(ctx, {
+      prompt: 'New password: ', confirm: true,
+      check: (p) => (p.length < MIN_PASSWORD ? `the password must have at least ${MIN_PASSWORD} characters` : undefined),
+    });
     const { session, recoveryKey } = await mapped(() => Session.signup({ ...connectOptions(ctx, server), email, password, displayName }));
     await forgetLocal(ctx, (await ctx.readState().catch(() => null))?.userId);
     await saveState(ctx, session);
+    await rememberLogin(ctx, session);
     ctx.stdout.write([
       safe`Signed up and logged in as ${session.user.displayName} <${session.user.email}> on ${session.api.baseUrl}`,
       '',
@@ -59,17 +89,39 @@ export const signup: Command = {
 export const login: Command = {
   name: 'login',
   summary: 'Log in to an account (the password never leaves this computer in a usable form).',
-  usage: 'obscura login  --server URL --email E',
-  description: 'The password is asked for (or taken from OBSCURA_PASSWORD).',
+  usage: 'obscura login  [--server URL --email E]   # default: the last login here',
+  description: 'The password is asked for (or taken from OBSCURA_PASSWORD); on a terminal a wrong one may be typed again\n' +
+    `(${LOGIN_TRIES} tries). --server and --email default to those of the last login on this computer (also after logout\n` +
+    'or when the session has ended).',
   options: { ...SERVER_EMAIL },
   async run(ctx, args) {
-    const server = required(args, 'server', 'login');
-    const email = required(args, 'email', 'login');
-    const password = await readPassword(ctx);
-    const session = await mapped(() => Session.login({ ...connectOptions(ctx, server), email, password }));
+    const last = await lastLogin(ctx);
+    const server = stringOpt(args, 'server') ?? last.server;
+    if (!server) throw new UsageError('login needs --server (there is no earlier login here to take it from); see obscura login --help');
+    const sameServer = last.server !== undefined && normalizeServer(server) === normalizeServer(last.server);
+    const email = stringOpt(args, 'email') ?? (sameServer ? last.email : undefined);
+    if (!email) throw new UsageError('login needs --email; see obscura login --help');
+    const fromEnv = !!ctx.env.OBSCURA_PASSWORD;
+    const tries = !fromEnv && canPrompt(ctx) ? LOGIN_TRIES : 1;
+    const connect = connectOptions(ctx, server);
+    let session: Session | undefined;
+    for (let attempt = 1; !session; attempt++) {
+      const password = await readPassword(ctx);
+      try {
+        session = await Session.login({ ...connect, email, password });
+      } catch (err) {
+        if (!(err instanceof ApiError) || err.status !== 401) throw describeError(err);
+        if (attempt < tries) {
+          ctx.stderr.write(safe`${err.message}; try again (${tries - attempt} ${tries - attempt === 1 ? 'try' : 'tries'} left)\n`);
+          continue;
+        }
+        throw new CliError(safe`${err.message}; forgot it? obscura recover --server ${connect.server} --email ${email}`);
+      }
+    }
     const previous = await ctx.readState().catch(() => null);
     if (previous && previous.userId !== session.user.id) await forgetLocal(ctx, previous.userId);
     await saveState(ctx, session);
+    await rememberLogin(ctx, session);
     ctx.stdout.write(safe`Logged in as ${session.user.displayName} <${session.user.email}> on ${session.api.baseUrl}\n`);
     // A newer client brings an account that is behind up to date right away ([Note: one-time setup]).
     await withClient(ctx, (c) => ensureSetup(ctx, c, 'login'));
@@ -136,12 +188,47 @@ export const whoami: Command = {
 
 export const sessions: Command = {
   name: 'sessions',
-  summary: 'List the active sessions of your account.',
-  usage: 'obscura sessions [--json]',
-  options: { ...JSON_OPT },
-  run: (ctx, args) => withClient(ctx, async (c) => {
+  summary: 'List the active sessions of your account, or end one (a lost laptop) or all the others.',
+  usage: 'obscura sessions [--json] | sessions end ID | sessions end --others',
+  description: 'ID is a session id or a unique prefix of it (6+ characters), as listed. "end --others" ends every session but\n' +
+    'this one; to end this one, run obscura logout. An ended session\'s next command says the session has ended.',
+  options: { others: { type: 'boolean', description: 'sessions end: end every session but this one' }, ...JSON_OPT },
+  positionals: { name: 'end ID', min: 0, max: 2 },
+  async run(ctx, args) {
+    const [sub, id] = args.positionals;
+    const others = boolOpt(args, 'others');
+    if (sub === undefined) {
+      if (others) throw new UsageError('--others is for obscura sessions end --others');
+      return listSessions(ctx, boolOpt(args, 'json'));
+    }
+    if (sub !== 'end') throw new UsageError(`unknown sessions subcommand ${sub}; usage: obscura sessions [--json] | sessions end ID | sessions end --others`);
+    if (boolOpt(args, 'json')) throw new UsageError('--json is for the list: obscura sessions --json');
+    if (others === (id !== undefined)) throw new UsageError('usage: obscura sessions end ID | sessions end --others');
+    return withClient(ctx, async (c) => {
+      const { sessions: list } = await c.session.sessions();
+      let targets = list.filter((s) => !s.current);
+      if (!others) {
+        const chosen = resolvePhoto(id!, list.map((s) => ({ id: s.id, ...(s.userAgent ? { label: s.userAgent } : {}) })), { what: 'session' });
+        const target = list.find((s) => s.id === chosen)!;
+        if (target.current) throw new CliError('that is this session; to end it run obscura logout');
+        targets = [target];
+      }
+      if (targets.length === 0) {
+        ctx.stdout.write('No other sessions.\n');
+        return;
+      }
+      for (const t of targets) {
+        await c.session.revokeSession(t.id);
+        ctx.stdout.write(safe`ended session ${t.id} (${t.userAgent ?? 'unknown client'}, last seen ${t.lastSeenAt})\n`);
+      }
+    });
+  },
+};
+
+function listSessions(ctx: CliContext, json: boolean): Promise<void> {
+  return withClient(ctx, async (c) => {
     const { sessions: list } = await c.session.sessions();
-    if (boolOpt(args, 'json')) {
+    if (json) {
       printJson(ctx.stdout, { sessions: list.map((s) => ({ id: s.id, current: s.current, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, expiresAt: s.expiresAt, userAgent: s.userAgent })) });
       return;
     }
@@ -152,8 +239,8 @@ export const sessions: Command = {
       { header: 'LAST SEEN', value: (s) => s.lastSeenAt },
       { header: 'CLIENT', value: (s) => s.userAgent ?? '-' },
     ], list);
-  }),
-};
+  });
+}
 
 export const passwd: Command = {
   name: 'passwd',

@@ -4,12 +4,13 @@ import type { AlbumPhoto, AlbumView, BrokenAlbumPhoto, InvitationView } from '@o
 import { nodeThumbnailer, openFileSource } from '@obscura/sdk/node';
 import { boolOpt, type Command, type CommandArgs } from '../command.ts';
 import { withClient, type Client } from '../client.ts';
-import { UsageError } from '../errors.ts';
+import { CliError, UsageError } from '../errors.ts';
 import { describeUpload, expandPaths, uploadProgressFeeder } from '../files.ts';
 import { formatBytes, personLabel, printJson, printTable } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { isFullId, resolveAlbum, resolvePhoto, resolvePhotos, shortIdLength } from '../resolve.ts';
 import { safe } from '../terminal-text.ts';
+import { accessPhrase, confirmDestructive } from '../prompt.ts';
 import { isoLocal, timelineCandidates } from './library.ts';
 
 const JSON_OPT = { json: { type: 'boolean', description: 'print one JSON document on stdout (see docs/cli.md)' } } as const;
@@ -129,8 +130,12 @@ const albumPhotoCandidates = (r: { photos: AlbumPhoto[]; refused: BrokenAlbumPho
 
 const SUBS: Record<string, Sub> = {
   create: {
-    usage: 'album create NAME', summary: 'create an album (its name is encrypted; the server never sees it)', args: [1, 1],
-    async run(c, [name]) {
+    usage: 'album create NAME', summary: 'create an album (its name is encrypted; the server never sees it); refuses a name you already have unless --allow-duplicate', args: [1, 1],
+    async run(c, [name], args) {
+      if (!boolOpt(args, 'allow-duplicate')) {
+        const twin = (await c.albums.list()).find((a) => a.name === name);
+        if (twin) throw new CliError(`you already have ${twin.kind === 'photo' ? 'a shared photo' : 'an album'} named "${name}" (id ${twin.albumId}); use --allow-duplicate to make another`);
+      }
       const a = await c.albums.create(name!);
       c.ctx.stdout.write(safe`${a.albumId}  ${a.name ?? ''}\n`);
     },
@@ -153,11 +158,20 @@ const SUBS: Record<string, Sub> = {
     },
   },
   delete: {
-    usage: 'album delete ALBUM', summary: 'delete an album (owner only; photos stay in the libraries they are in)', args: [1, 1],
-    async run(c, [album]) {
+    usage: 'album delete ALBUM [--yes]', summary: 'delete an album (owner only; photos stay in the libraries they are in)', args: [1, 1],
+    async run(c, [album], args) {
       const { albumId, view } = await findAlbum(c, album!);
+      // A shared album: say who loses access and how many photos go, and ask (--yes for scripts).
+      if (view && view.memberCount + view.linkCount > 0) {
+        const label = albumLabel(view);
+        const ends = `removes ${accessPhrase(view.memberCount, view.linkCount)}, and its ${view.itemCount} ${view.itemCount === 1 ? 'photo' : 'photos'} go with it ` +
+          '(photos in no one\'s library are deleted for good)';
+        const go = await confirmDestructive(c.ctx, boolOpt(args, 'yes'), safe`Delete ${label}? This ${ends}.`, safe`delete ${label} (${ends})`);
+        if (!go) throw new CliError(safe`did not delete ${label}; nothing changed`);
+      }
       const freed = await c.albums.delete(albumId);
-      c.ctx.stdout.write(safe`deleted ${albumLabel(view ?? { albumId })}${freed ? ` (${freed} photos only the album held were deleted)` : ''}\n`);
+      const shared = view && view.memberCount + view.linkCount > 0 ? `; ${accessPhrase(view.memberCount, view.linkCount)} lost access` : '';
+      c.ctx.stdout.write(safe`deleted ${albumLabel(view ?? { albumId })}${freed ? ` (${freed} photos only the album held were deleted)` : ''}${shared}\n`);
     },
   },
   add: {
@@ -166,7 +180,11 @@ const SUBS: Record<string, Sub> = {
       const { albumId, view } = await findAlbum(c, album!);
       const ids = resolvePhotos(photos, timelineCandidates(await c.timeline()), { allowUnknownFullId: true });
       const n = await c.albums.addPhotos(albumId, ids);
-      c.ctx.stdout.write(safe`added ${n} ${n === 1 ? 'photo' : 'photos'} to ${albumLabel(view ?? { albumId })}\n`);
+      const there = ids.length - n;
+      const already = there > 0 ? `${there} ${there === 1 ? 'photo was' : 'photos were'} already in the album` : '';
+      c.ctx.stdout.write(n === 0 && there > 0
+        ? safe`nothing added to ${albumLabel(view ?? { albumId })}: ${already}\n`
+        : safe`added ${n} ${n === 1 ? 'photo' : 'photos'} to ${albumLabel(view ?? { albumId })}${already ? `; ${already}` : ''}\n`);
     },
   },
   remove: {
@@ -258,7 +276,7 @@ export const album: Command = {
   summary: 'Manage one album: create, rename, cover, delete, add, remove, show, upload.',
   usage: 'obscura album SUBCOMMAND ...',
   description: `subcommands:\n${SUB_HELP}\n\nALBUM is an album id, a unique id prefix (4+ characters) or its exact name. PHOTO is a photo id or a unique\nprefix (6+ characters).`,
-  options: { ...JSON_OPT },
+  options: { ...JSON_OPT, yes: { type: 'boolean', short: 'y', description: 'album delete: do not ask for confirmation (needed without a terminal)' }, 'allow-duplicate': { type: 'boolean', description: 'album create: make the album even if you already have one of that name' } },
   positionals: { name: 'SUBCOMMAND', min: 1, max: Infinity },
   async run(ctx, args) {
     const [subName, ...rest] = args.positionals;
@@ -267,6 +285,8 @@ export const album: Command = {
     if (rest.length < sub.args[0]) throw new UsageError(`usage: obscura ${sub.usage}`);
     if (rest.length > sub.args[1]) throw new UsageError(`too many arguments; usage: obscura ${sub.usage}`);
     if (boolOpt(args, 'json') && subName !== 'show') throw new UsageError(`--json is for obscura album show; see obscura help album`);
+    if (boolOpt(args, 'yes') && subName !== 'delete') throw new UsageError(`--yes is for obscura album delete; see obscura help album`);
+    if (boolOpt(args, 'allow-duplicate') && subName !== 'create') throw new UsageError(`--allow-duplicate is for obscura album create; see obscura help album`);
     return withClient(ctx, (c) => sub.run(c, rest, args));
   },
 };

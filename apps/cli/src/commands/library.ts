@@ -1,10 +1,12 @@
 // Library commands: upload, backup, photos, download, trash, restore, delete.
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { IntegrityError, type AlbumPhoto, type PhotoKeys, type TimelineEntry, type TimelineIndex, type UploadResult } from '@obscura/sdk';
 import { backup as backupFolder, uploadPath } from '@obscura/sdk/node';
 import { boolOpt, stringOpt, type Command } from '../command.ts';
 import { backupCacheFile, withClient, type Client } from '../client.ts';
 import type { CliContext } from '../context.ts';
+import { CliError } from '../errors.ts';
 import { describeUpload, expandPaths, saveAll, saveOriginal, uploadProgressFeeder, type SaveJob } from '../files.ts';
 import { formatBytes, personLabel, printJson, printTable } from '../output.ts';
 import { createProgress } from '../progress.ts';
@@ -88,6 +90,11 @@ export const backup: Command = {
   positionals: { name: 'DIR', min: 1, max: 1 },
   run: (ctx, args) => withClient(ctx, async (c) => {
     const dir = resolve(ctx.cwd, args.positionals[0]!);
+    const info = await stat(dir).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') throw new CliError(safe`${dir} does not exist`);
+      throw e;
+    });
+    if (!info.isDirectory()) throw new CliError(safe`${dir} is not a folder (it is a file: obscura upload sends single files)`);
     // [Note: one-time setup] backups pause (and say so) while the account's data is upgraded.
     await ensureSetup(ctx, c, 'backup');
     let progress: ReturnType<typeof createProgress> | undefined;

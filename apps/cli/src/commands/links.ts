@@ -8,7 +8,7 @@ import { linkKdf, withClient, type Client } from '../client.ts';
 import type { CliContext } from '../context.ts';
 import { CliError, UsageError } from '../errors.ts';
 import { saveAll, type SaveJob } from '../files.ts';
-import { formatBytes, printJson, printTable } from '../output.ts';
+import { formatBytes, printJson, printTable, TABLE_WIDTH, type Column } from '../output.ts';
 import { canPrompt, readPassword } from '../prompt.ts';
 import { resolveLinkTarget, resolvePhoto, shortIdLength, type LinkTarget } from '../resolve.ts';
 import { safe } from '../terminal-text.ts';
@@ -76,10 +76,11 @@ export function linkJson(l: LinkView, names: ReadonlyMap<string, string>) {
   };
 }
 
-const describeTarget = (l: LinkView, names: ReadonlyMap<string, string>) => {
+/** `idLength`: a target without a known name shows its id, as long as the other ids of the table. */
+const describeTarget = (l: LinkView, names: ReadonlyMap<string, string>, idLength = 36) => {
   const id = targetId(l);
   const name = names.get(id);
-  return `${l.target.kind === 'file' ? 'photo' : 'album'} ${name !== undefined ? `"${name}"` : id}`;
+  return `${l.target.kind === 'file' ? 'photo' : 'album'} ${name !== undefined ? `"${name}"` : id.slice(0, idLength)}`;
 };
 
 const settingsLine = (l: LinkView, now: number) =>
@@ -222,10 +223,13 @@ export const link: Command = {
 
 export const links: Command = {
   name: 'links',
-  summary: 'Your public links: target, URL, created, expires, password, downloads, times opened.',
-  usage: 'obscura links [--json]',
-  description: 'The owner can always copy a link\'s URL again from here (its key is kept encrypted for you). OPENED counts\nthe times the link was opened.',
-  options: { json: { type: 'boolean', description: 'print one JSON document on stdout (see docs/cli.md)' } },
+  summary: 'Your public links: target, created, expires, password, downloads, times opened (--wide: and the URL).',
+  usage: 'obscura links [--wide] [--json]',
+  description: `The table fits ${TABLE_WIDTH} columns: days only, long target names cut with "…". --wide adds the URL (the owner\ncan always copy a link's URL again from here: its key is kept encrypted for you) and shows full times and names.\nOPENED counts the times the link was opened.`,
+  options: {
+    wide: { type: 'boolean', description: 'also the URL, full times and names (wider than a terminal)' },
+    json: { type: 'boolean', description: 'print one JSON document on stdout (see docs/cli.md)' },
+  },
   run: (ctx, args) => withClient(ctx, async (c) => {
     const list = (await linksOf(c, false).list()).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     const names = await targetNames(c, list);
@@ -237,18 +241,23 @@ export const links: Command = {
       ctx.stdout.write('No links; make one with obscura link create PHOTO|ALBUM.\n');
       return;
     }
-    const n = shortIdLength(list.map((l) => l.linkId));
+    // one id length for every id of the table: link ids and the ids of unnamed targets
+    const n = shortIdLength([...new Set([...list.map((l) => l.linkId), ...list.map(targetId)])]);
     const now = ctx.now();
-    printTable(ctx.stdout, [
-      { header: 'ID', value: (l: LinkView) => l.linkId.slice(0, n) },
-      { header: 'TARGET', value: (l) => describeTarget(l, names) },
-      { header: 'URL', value: (l) => l.url },
-      { header: 'CREATED', value: (l) => isoLocal(Date.parse(l.createdAt)) },
-      { header: 'EXPIRES', value: (l) => expiresText(l.expiresAt, now) },
+    const wide = boolOpt(args, 'wide');
+    // [Note: tables fit 100 columns] a URL alone is ~100 characters: only with --wide
+    const day = (text: string) => (wide ? text : text.replace(/^(\d{4}-\d{2}-\d{2})T[\d:.]+/, '$1'));
+    const columns: Column<LinkView>[] = [
+      { header: 'ID', value: (l) => l.linkId.slice(0, n) },
+      { header: 'TARGET', value: (l) => describeTarget(l, names, n), shrink: true },
+      ...(wide ? [{ header: 'URL', value: (l: LinkView) => l.url }] : []),
+      { header: 'CREATED', value: (l) => day(isoLocal(Date.parse(l.createdAt))) },
+      { header: 'EXPIRES', value: (l) => day(expiresText(l.expiresAt, now)) },
       { header: 'PASSWORD', value: (l) => (l.hasPassword ? 'yes' : 'no') },
       { header: 'DOWNLOADS', value: (l) => (l.allowDownload ? 'on' : 'off') },
       { header: 'OPENED', value: (l) => String(l.accessCount), align: 'right' },
-    ], list);
+    ];
+    printTable(ctx.stdout, columns, list, wide ? {} : { maxWidth: TABLE_WIDTH });
   }),
 };
 

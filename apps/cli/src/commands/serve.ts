@@ -1,11 +1,36 @@
 // obscura serve — runs the server in this process until Ctrl-C / SIGTERM.
 import type { Command } from '../command.ts';
+import type { CliContext } from '../context.ts';
 import { CliError } from '../errors.ts';
 
 /** What the CLI needs from @obscura/server (apps/server/src/index.ts). */
 interface ServerModule {
   loadConfig(env: Record<string, string | undefined>): unknown;
-  startServer(config: unknown): Promise<{ url: string; close(): Promise<void> }>;
+  startServer(config: unknown, opts?: { logger?: ServerLogger }): Promise<{ url: string; close(): Promise<void> }>;
+}
+
+/** The server's Logger port (apps/server/src/ports/logger.ts). */
+interface ServerLogger {
+  info(line: string): void;
+  error(line: string, err?: unknown): void;
+}
+
+/**
+ * The server's log, written to this command's streams (info on stdout, errors on stderr) in
+ * the server's own format: `<ISO time> <line>`. [Note: one listening line] The server logs
+ * `obscura server listening on URL (database, data in DIR, blobs in WHERE)` once it listens;
+ * that is the only "listening" line (test/support/server-process.ts waits for it), so serve
+ * prints no second one.
+ */
+export function serverLogger(ctx: Pick<CliContext, 'stdout' | 'stderr'>): ServerLogger {
+  const stamp = () => new Date().toISOString();
+  return {
+    info: (line) => { ctx.stdout.write(`${stamp()} ${line}\n`); },
+    error: (line, err) => {
+      const detail = err instanceof Error ? `\n${err.stack ?? err.message}` : err === undefined ? '' : ` ${String(err)}`;
+      ctx.stderr.write(`${stamp()} ERROR ${line}${detail}\n`);
+    },
+  };
 }
 
 // [Note: serve imports the server lazily] Only `serve` loads Fastify, the database
@@ -31,8 +56,7 @@ export const serve: Command = {
       throw new CliError(`${SERVER_MODULE} does not export startServer/loadConfig`);
     }
     const config = mod.loadConfig(ctx.env);
-    const server = await mod.startServer(config);
-    ctx.stdout.write(`Obscura server listening on ${server.url}\n`);
+    const server = await mod.startServer(config, { logger: serverLogger(ctx) });
     await new Promise<void>((resolve) => {
       if (ctx.signal.aborted) return resolve();
       ctx.signal.addEventListener('abort', () => resolve(), { once: true });

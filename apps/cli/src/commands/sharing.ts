@@ -1,17 +1,29 @@
 // Sharing albums with people: share, members, role, revoke, unshare, invitations, accept,
 // decline, leave; and one photo: share-photo, caption.
-import type { AlbumPhoto, MemberView } from '@obscura/sdk';
+import { ApiError, UsageError as SdkUsageError, type AlbumPhoto, type MemberView } from '@obscura/sdk';
 import { boolOpt, stringOpt, type Command } from '../command.ts';
 import { withClient, type Client } from '../client.ts';
 import { CliError, UsageError } from '../errors.ts';
 import { personLabel, printJson, printTable } from '../output.ts';
-import { askYesNo, canPrompt } from '../prompt.ts';
-import { resolvePhoto } from '../resolve.ts';
+import { accessPhrase, askYesNo, canPrompt, confirmDestructive } from '../prompt.ts';
+import { resolvePhoto, shortIdLength } from '../resolve.ts';
 import { albumLabel, findAlbum, invitationJson, printInvitations } from './album.ts';
 import { safe } from '../terminal-text.ts';
 import { albumPhotos, isoLocal, timelineCandidates } from './library.ts';
 
 const JSON_OPT = { json: { type: 'boolean', description: 'print one JSON document on stdout (see docs/cli.md)' } } as const;
+
+// What the server accepts as an email (its schema's format "email").
+const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+export const isEmail = (s: string): boolean => s.length >= 3 && s.length <= 254 && EMAIL.test(s);
+
+/** Every EMAIL argument must look like an email before anything is sent: a usage error naming those that do not. */
+export function checkEmails(command: string, emails: readonly string[]): void {
+  const bad = emails.filter((e) => !isEmail(e));
+  if (bad.length === 0) return;
+  const quoted = bad.map((e) => JSON.stringify(e)).join(', ');
+  throw new UsageError(`${quoted} ${bad.length === 1 ? 'is not an email address' : 'are not email addresses'}: ${command} takes an ALBUM then the invitees' emails; see obscura ${command} --help`);
+}
 
 function memberRole(role: string | undefined): 'viewer' | 'editor' {
   if (role !== 'viewer' && role !== 'editor') throw new UsageError(`the role must be viewer or editor${role ? ` (got "${role}")` : ''}`);
@@ -32,6 +44,7 @@ export const share: Command = {
   async run(ctx, args) {
     const role = memberRole(stringOpt(args, 'role'));
     const [album, ...emails] = args.positionals;
+    checkEmails('share', emails);
     const message = stringOpt(args, 'message');
     return withClient(ctx, async (c) => {
       const { albumId, view } = await findAlbum(c, album!);
@@ -58,6 +71,7 @@ export const sharePhoto: Command = {
   async run(ctx, args) {
     const role = memberRole(stringOpt(args, 'role'));
     const [photo, ...emails] = args.positionals;
+    checkEmails('share-photo', emails);
     const message = stringOpt(args, 'message');
     return withClient(ctx, async (c) => {
       const index = await c.timeline();
@@ -104,15 +118,19 @@ export function memberJson(m: MemberView) {
 
 export const members: Command = {
   name: 'members',
-  summary: 'The people of an album: email, role, status, fingerprint.',
-  usage: 'obscura members ALBUM [--json]',
-  options: { ...JSON_OPT },
+  summary: 'Who has access to an album (active and pending people, and its public links); --all adds the history.',
+  usage: 'obscura members ALBUM [--all] [--json]',
+  description: 'By default only current access: people active or invited (pending), and a line for the public links.\n' +
+    '--all also lists those who were removed, left or declined.',
+  options: { all: { type: 'boolean', description: 'also list people removed, who left or declined (the history)' }, ...JSON_OPT },
   positionals: { name: 'ALBUM', min: 1, max: 1 },
   run: (ctx, args) => withClient(ctx, async (c) => {
-    const { albumId } = await findAlbum(c, args.positionals[0]!);
-    const list = await c.albums.members(albumId);
+    const { albumId, view } = await findAlbum(c, args.positionals[0]!);
+    const all = await c.albums.members(albumId);
+    const list = boolOpt(args, 'all') ? all : all.filter((m) => m.status === 'active' || m.status === 'pending');
+    const links = view?.linkCount ?? 0;
     if (boolOpt(args, 'json')) {
-      printJson(ctx.stdout, { members: list.map(memberJson) });
+      printJson(ctx.stdout, { members: list.map(memberJson), publicLinks: links });
       return;
     }
     printTable(ctx.stdout, [
@@ -123,6 +141,9 @@ export const members: Command = {
       { header: 'STATUS', value: (m) => (m.inRoster || (m.status !== 'active' && m.status !== 'pending') ? m.status : `${m.status} (NOT signed in by the owner)`) },
       { header: 'FINGERPRINT', value: (m) => m.fingerprint },
     ], list);
+    if (links > 0) ctx.stdout.write(`and ${links} public ${links === 1 ? 'link' : 'links'} (obscura links)\n`);
+    const history = all.length - list.length;
+    if (history > 0) ctx.stdout.write(`(${history} more removed, left or declined: obscura members ALBUM --all)\n`);
   }),
 };
 
@@ -152,7 +173,16 @@ export const revoke: Command = {
   run: (ctx, args) => withClient(ctx, async (c) => {
     const [album, email] = args.positionals;
     const { albumId, view } = await findAlbum(c, album!);
-    await c.albums.revoke(albumId, email!);
+    try {
+      await c.albums.revoke(albumId, email!);
+    } catch (e) {
+      // the server names the person by id only; say who, by the email typed, and why
+      if (!((e instanceof SdkUsageError || (e instanceof ApiError && e.status === 404)) && / is not a member of this album/.test(e.message))) throw e;
+      const m = (await c.albums.members(albumId)).find((x) => x.email.toLowerCase() === email!.toLowerCase() && x.role !== 'owner');
+      const whyByStatus: Record<string, string> = { declined: 'they declined the invitation', removed: 'they were already removed', left: 'they left it' };
+      const why = (m && whyByStatus[m.status]) ?? 'nor invited to it';
+      throw new CliError(`${email} is not a member of ${albumLabel(view ?? { albumId })} (${why}); see obscura members`);
+    }
     ctx.stdout.write(safe`${email} no longer has access to ${albumLabel(view ?? { albumId })}\n`);
   }),
 };
@@ -160,13 +190,18 @@ export const revoke: Command = {
 export const unshare: Command = {
   name: 'unshare',
   summary: 'Stop sharing an album: everyone and every link is removed at once (the key rotates).',
-  usage: 'obscura unshare ALBUM',
-  options: {},
+  usage: 'obscura unshare ALBUM [--yes]',
+  description: 'On a terminal, says how many people and links lose access and asks to confirm; without a terminal\n--yes is required.',
+  options: { yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation (needed without a terminal)' } },
   positionals: { name: 'ALBUM', min: 1, max: 1 },
   run: (ctx, args) => withClient(ctx, async (c) => {
     const { albumId, view } = await findAlbum(c, args.positionals[0]!);
+    const label = albumLabel(view ?? { albumId });
+    const ends = accessPhrase(view?.memberCount ?? 0, view?.linkCount ?? 0);
+    const go = await confirmDestructive(ctx, boolOpt(args, 'yes'), safe`Stop sharing ${label}? This removes ${ends}.`, safe`stop sharing ${label} (removes ${ends})`);
+    if (!go) throw new CliError(safe`did not stop sharing ${label}; nothing changed`);
     await c.albums.unshare(albumId);
-    ctx.stdout.write(safe`stopped sharing ${albumLabel(view ?? { albumId })}: everyone was removed\n`);
+    ctx.stdout.write(safe`stopped sharing ${label}: everyone was removed (${ends})\n`);
   }),
 };
 
@@ -189,13 +224,30 @@ export const invitations: Command = {
   }),
 };
 
-/** INVITATION: an invitation id, a unique prefix (6+), or the exact album name. */
-async function findInvitation(c: Client, input: string) {
+/**
+ * INVITATION: an invitation id, a unique prefix (6+), or the exact album name. A name two
+ * pending invitations share is ambiguous (both are listed); the name of an album already
+ * accepted says so.
+ */
+async function findInvitation(c: Client, input: string, verb: 'accept' | 'decline') {
   const list = await c.albums.invitations();
   const byName = list.filter((i) => i.albumName === input);
   if (byName.length === 1) return byName[0]!;
-  const id = resolvePhoto(input, list.map((i) => ({ id: i.invitationId, ...(i.albumName !== undefined ? { label: i.albumName } : {}) })), { what: 'invitation', allowUnknownFullId: true });
-  return list.find((i) => i.invitationId === id) ?? { invitationId: id, albumName: undefined };
+  if (byName.length > 1) {
+    const n = shortIdLength(list.map((i) => i.invitationId));
+    const named = byName.map((i) => `${i.invitationId.slice(0, n)} (from ${personLabel(i.from)}, as ${i.role})`).join(', ');
+    throw new CliError(`"${input}" is ambiguous: ${byName.length} pending invitations have that name: ${named}; use the invitation id: obscura ${verb} ID`);
+  }
+  try {
+    const id = resolvePhoto(input, list.map((i) => ({ id: i.invitationId, ...(i.albumName !== undefined ? { label: i.albumName } : {}) })), { what: 'invitation', allowUnknownFullId: true });
+    return list.find((i) => i.invitationId === id) ?? { invitationId: id, albumName: undefined };
+  } catch (e) {
+    if (!(e instanceof CliError)) throw e;
+    const accepted = (await c.albums.sharedWithMe()).filter((a) => a.name === input);
+    if (accepted.length === 0) throw e;
+    const a = accepted[0]!;
+    throw new CliError(`you already accepted the invitation to ${albumLabel(a)}: it is in your albums as ${a.myRole} (from ${personLabel(a.owner)})${verb === 'decline' ? '; to leave it: obscura leave' : ''}`);
+  }
 }
 
 export const accept: Command = {
@@ -206,7 +258,7 @@ export const accept: Command = {
   options: {},
   positionals: { name: 'INVITATION', min: 1, max: 1 },
   run: (ctx, args) => withClient(ctx, async (c) => {
-    const inv = await findInvitation(c, args.positionals[0]!);
+    const inv = await findInvitation(c, args.positionals[0]!, 'accept');
     const a = await c.albums.accept(inv.invitationId);
     ctx.stdout.write(safe`accepted: ${albumLabel(a)} (${a.albumId}) is in your albums as ${a.myRole}\n`);
   }),
@@ -220,7 +272,7 @@ export const decline: Command = {
   options: {},
   positionals: { name: 'INVITATION', min: 1, max: 1 },
   run: (ctx, args) => withClient(ctx, async (c) => {
-    const inv = await findInvitation(c, args.positionals[0]!);
+    const inv = await findInvitation(c, args.positionals[0]!, 'decline');
     await c.albums.decline(inv.invitationId);
     ctx.stdout.write(safe`declined the invitation${inv.albumName !== undefined ? ` to "${inv.albumName}"` : ''}\n`);
   }),
