@@ -26,8 +26,10 @@ export interface InStream extends NodeJS.EventEmitter {
  * [Note: state file holds keys] After login it holds the SDK's SessionState: the session
  * token and the user's unlocked account keys, so it is as sensitive as the password: 0600
  * in a 0700 folder, written atomically, deleted by `logout`. Next to it, also 0600:
- * pins.json (pinned public keys of other people), timeline-<userId>.json (the decrypted
- * timeline index) and backup-<userId>-<folder hash>.json (backup hash caches).
+ * pins.json (pinned public keys of other people, per server), album-states-<userId>.json
+ * (the latest owner-signed state verified per album), login.json (the last server and email,
+ * kept after logout), timeline-<userId>.json (the decrypted timeline index) and
+ * backup-<userId>-<folder hash>.json (backup hash caches).
  */
 export interface CliState {
   version: 2;
