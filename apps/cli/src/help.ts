@@ -16,7 +16,7 @@ export const COMMAND_LINES: readonly { names: readonly string[]; line: string }[
   { names: ['download'], line: 'obscura download ID... [-o DIR]' },
   { names: ['trash', 'restore', 'delete'], line: 'obscura trash ID... | restore ID... | delete ID...' },
   { names: ['albums'], line: 'obscura albums [--shared | --shared-with-me] [--json]' },
-  { names: ['album'], line: 'obscura album create NAME | rename ALBUM NAME | cover ALBUM PHOTO | delete ALBUM' },
+  { names: ['album'], line: 'obscura album create NAME [--allow-duplicate] | rename ALBUM NAME | cover ALBUM PHOTO | delete ALBUM' },
   { names: ['album'], line: 'obscura album add ALBUM PHOTO... | remove ALBUM PHOTO... | show ALBUM [--json]' },
   { names: ['album'], line: 'obscura album upload ALBUM PATH...' },
   { names: ['share'], line: 'obscura share ALBUM EMAIL... --role viewer|editor [--include-name] [--message TEXT]' },

@@ -30,7 +30,7 @@ test('obscura --help lists exactly the product commands', async () => {
       '  obscura download ID... [-o DIR]',
       '  obscura trash ID... | restore ID... | delete ID...',
       '  obscura albums [--shared | --shared-with-me] [--json]',
-      '  obscura album create NAME | rename ALBUM NAME | cover ALBUM PHOTO | delete ALBUM',
+      '  obscura album create NAME [--allow-duplicate] | rename ALBUM NAME | cover ALBUM PHOTO | delete ALBUM',
       '  obscura album add ALBUM PHOTO... | remove ALBUM PHOTO... | show ALBUM [--json]',
       '  obscura album upload ALBUM PATH...',
       '  obscura share ALBUM EMAIL... --role viewer|editor [--include-name] [--message TEXT]',
