@@ -35,6 +35,10 @@ export class AlbumTrustError extends Error {
   }
 }
 
+/** The refusal for an album made before signed states (readable, never writable). */
+export const unsignedRefusal = (albumId: string) =>
+  new AlbumTrustError(albumId, 'unsigned', "it waits for its owner's one-time setup (its state is not signed yet); you can look at it but not add to it");
+
 export interface AlbumStatePin {
   readonly seq: number;
   readonly hashB64: string;
@@ -101,7 +105,7 @@ export class AlbumTrust {
     const pin = this.statePins.get(albumId);
     if (!signed) {
       if (pin) throw new AlbumTrustError(albumId, 'rollback', `the server shows no signed state, but state ${pin.seq} was verified before`);
-      throw new AlbumTrustError(albumId, 'unsigned', "it waits for its owner's one-time setup (its state is not signed yet); you can look at it but not add to it");
+      throw unsignedRefusal(albumId);
     }
     if (pin && pin.ownerId !== owner.id) throw new AlbumTrustError(albumId, 'owner', `the server names another owner (${owner.email}) than the one verified before`);
     // The owner as the server names them now must still be the person pinned (id, email, keys),

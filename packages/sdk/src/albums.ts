@@ -13,7 +13,7 @@ import {
 import type {
   AlbumDetail, AlbumItem, AlbumMember, AlbumSummary, Invitation, Role, MemberRole, SealedKey, SignedAlbumStateInput, UserRef,
 } from '@obscura/protocol';
-import { AlbumStatePins, AlbumTrust, AlbumTrustError } from './album-trust.ts';
+import { AlbumStatePins, AlbumTrust, AlbumTrustError, unsignedRefusal } from './album-trust.ts';
 import { ApiError, IntegrityError, UsageError, verifying } from './errors.ts';
 import { fingerprintOf } from './keys.ts';
 import { mapConcurrent } from './concurrency.ts';
@@ -213,7 +213,7 @@ export class Albums {
   /** Opened with a verified state: needed for anything that adds, shares or changes. */
   private async signed(albumId: string): Promise<Signed> {
     const o = await this.open(albumId);
-    if (!o.state) await this.trust.verify(albumId, o.detail.owner, o.detail.state); // throws the 'unsigned' refusal
+    if (!o.state) throw unsignedRefusal(albumId);
     return o as Signed;
   }
 

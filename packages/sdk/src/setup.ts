@@ -52,8 +52,8 @@ export class AccountSetup {
     return this.api.call('getSetup');
   }
 
-  /** Albums I own, and those of them still without a signed state. */
-  private async owned() {
+  /** How many albums I own, and those of them still without a signed state (to sign). */
+  async albumsToSign(): Promise<{ total: number; todo: string[] }> {
     const me = this.albums.library.session.user.id;
     const owned = (await this.api.call('listAlbums')).albums.filter((a) => a.owner.id === me);
     return { total: owned.length, todo: owned.filter((a) => a.state === null).map((a) => a.albumId) };
@@ -79,7 +79,7 @@ export class AccountSetup {
         continue;
       }
       try {
-        const { total, todo } = await this.owned();
+        const { total, todo } = await this.albumsToSign();
         let done = total - todo.length;
         const started = await this.api.call('startSetup', { body: { total } });
         if (started.dataVersion >= started.currentVersion) continue; // another device finished meanwhile

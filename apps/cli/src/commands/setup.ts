@@ -56,9 +56,9 @@ export const setup: Command = {
       return;
     }
     if (sub !== 'status') throw new UsageError(`unknown setup subcommand "${sub}"; use status or run`);
-    const s = await new AccountSetup(c.albums).status();
-    const me = c.session.user.id;
-    const unsigned = (await c.session.api.call('listAlbums')).albums.filter((a) => a.owner.id === me && a.state === null).length;
+    const setup = new AccountSetup(c.albums);
+    const s = await setup.status();
+    const unsigned = (await setup.albumsToSign()).todo.length;
     if (boolOpt(args, 'json')) {
       printJson(ctx.stdout, { dataVersion: s.dataVersion, currentVersion: s.currentVersion, needed: s.dataVersion < s.currentVersion, unsignedAlbums: unsigned, running: s.running });
       return;

@@ -401,13 +401,14 @@ export class AlbumService {
   async invitations(auth: AuthContext): Promise<{ invitations: S<typeof Invitation>[] }> {
     // Access: scoped to the caller's own pending invitations.
     const rows = await this.db.repos.albums.pendingInvitationsFor(auth.userId);
+    const states = await this.db.repos.albums.latestStates([...new Set(rows.map((m) => m.albumId))]);
     const invitations: S<typeof Invitation>[] = [];
     for (const m of rows) {
       const album = await this.db.repos.albums.find(m.albumId);
       if (!album) continue;
       const keys = await this.sealedKeys(this.db.repos, album.id, auth.userId);
       const people = await this.users(this.db.repos, [m.invitedBy ?? album.ownerId, album.ownerId]);
-      const state = (await this.db.repos.albums.latestStates([album.id])).get(album.id);
+      const state = states.get(album.id);
       invitations.push({
         invitationId: m.id, albumId: album.id, albumKind: album.kind, role: m.role, invitedBy: people.get(m.invitedBy ?? album.ownerId)!,
         owner: people.get(album.ownerId)!, state: state ? signedState(state) : null,
@@ -623,5 +624,4 @@ const signedState = (s: AlbumStateRow): SignedAlbumState => ({ seq: s.seq, state
 async function appendState(r: Repos, album: AlbumRow, s: SignedAlbumStateInput, now: number): Promise<void> {
   if (s.seq !== album.stateSeq + 1) throw stateConflict(album.stateSeq);
   await r.albums.appendState(stateRow(album.id, s, now));
-  album.stateSeq = s.seq;
 }
