@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import {
+  INSECURE_FAST_KDF, INSECURE_FAST_OPAQUE,
   Albums, AlbumStatePins, AlbumTrustError, ApiError, IntegrityError, KeyChangedError, KeyPins, Session, TimelineIndex, UsageError as SdkUsageError,
   type AlbumNotice, type AlbumStatePinsJSON, type ConnectOptions, type Library, type TimelineIndexJSON,
 } from '@obscura/sdk';
@@ -16,8 +17,7 @@ export const NOT_LOGGED_IN = 'not logged in; run obscura login --server URL --em
 export const SESSION_ENDED = 'your session has ended; run obscura login';
 
 /** Test-only cheap key stretching (see docs/cli.md): never the shipped defaults otherwise. */
-export const INSECURE_FAST_KDF = { memoryKiB: 1024, iterations: 1, parallelism: 1 } as const;
-export const INSECURE_FAST_OPAQUE = { 'argon2id-custom': { iterations: 1, memory: 1024, parallelism: 1 } } as const;
+export { INSECURE_FAST_KDF, INSECURE_FAST_OPAQUE };
 
 /**
  * Key-stretching options for commands that derive keys from a password (signup, login,

@@ -18,6 +18,7 @@ import { LibraryService } from './services/library.ts';
 import { LinkThrottle } from './services/link-throttle.ts';
 import { LinkService, liveLink } from './services/links.ts';
 import { registerLinkPage } from './http/link-page.ts';
+import { isBuiltWebApp, registerWebApp } from './http/web-app.ts';
 import { createOpaqueServer } from './services/opaque.ts';
 import { RateLimiter, type RateLimitPolicy } from './services/rate-limiter.ts';
 import { SessionService } from './services/sessions.ts';
@@ -41,6 +42,8 @@ export interface AppDeps {
   publicUrl?: string;
   /** Invitation mails (outbox folder or SMTP); without one, mails are only logged. */
   mailer?: Mailer;
+  /** The built web app (apps/web/dist) served at `/`; without one, `/s/…` is a plain page about the CLI. */
+  webDir?: string;
 }
 
 /** Used when no mailer is given: says in the log that a mail was not delivered. */
@@ -92,7 +95,9 @@ export async function buildApp(deps: AppDeps): Promise<ObscuraApp> {
 
   await registerOpenApi(app, deps.publicUrl);
   registerRoutes(app, handlers(services), services.sessions);
-  registerLinkPage(app, services.links, deps.publicUrl);
+  const web = deps.webDir && (await isBuiltWebApp(deps.webDir)) ? deps.webDir : undefined;
+  if (!web) registerLinkPage(app, services.links, deps.publicUrl);
+  await registerWebApp(app, web);
   app.decorate('services', services);
   await app.ready();
   return app as unknown as ObscuraApp;

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { GiB } from '@obscura/protocol';
 import type { S3Settings } from './blob/s3-blob-store.ts';
 
@@ -23,6 +24,8 @@ export interface ServerConfig {
   /** smtp://user:pass@host:587 sends mail by SMTP; unset writes `.eml` files into `${dataDir}/outbox`. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** The built web app served at `/` (WEB_DIR; default apps/web/dist of this checkout). */
+  webDir: string;
 }
 
 function int(env: Record<string, string | undefined>, name: string, dflt: number, min: number): number {
@@ -55,6 +58,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     smtpUrl: smtpUrl(env.SMTP_URL),
     mailFrom: env.MAIL_FROM || 'Obscura <no-reply@localhost>',
+    webDir: env.WEB_DIR || fileURLToPath(new URL('../../web/dist', import.meta.url)),
   };
 }
 

@@ -75,6 +75,7 @@ export async function startServer(config: ServerConfig, opts: { logger?: Logger;
       authRateLimit: { limit: config.authRateLimitPerMinute, windowMs: 60_000 },
       lookupRateLimit: { limit: config.userLookupRateLimitPerMinute, windowMs: 60_000 },
       trustProxy: config.trustProxy, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+      webDir: config.webDir,
     });
     const sweep = () => app.services.sweeper.sweep().catch((e) => logger.error('sweeper failed', e));
     await app.listen({ port: config.port, host: config.host });

@@ -36,6 +36,14 @@ export interface SessionState {
   readonly bundleB64: string;
 }
 
+/**
+ * Weak, test-only password stretching (1 MiB, one pass). The CLI takes it with
+ * OBSCURA_INSECURE_FAST_KDF=1 and the web app with a developer setting; both warn loudly.
+ * Never used unless asked for: the shipped defaults are DEFAULT_KDF_PARAMS and OPAQUE's own.
+ */
+export const INSECURE_FAST_KDF = { memoryKiB: 1024, iterations: 1, parallelism: 1 } as const satisfies KdfParams;
+export const INSECURE_FAST_OPAQUE = { 'argon2id-custom': { iterations: 1, memory: 1024, parallelism: 1 } } as const satisfies KeyStretching;
+
 function checkPassword(password: string): void {
   if (typeof password !== 'string' || password.length < 8) throw new UsageError('the password must have at least 8 characters');
 }

@@ -5,7 +5,8 @@ import {
   verifyManifest, checkBlob, unwrapFileKeyForLibrary, decryptMetadata, fromBase64, CryptoError, type FileMetadata,
 } from '@obscura/crypto';
 import type { LibraryChange } from '@obscura/protocol';
-import type { Library } from './library.ts';
+import type { Library, PhotoKeys } from './library.ts';
+import type { PersonKeys } from './keys.ts';
 import { mapConcurrent } from './concurrency.ts';
 
 export interface TimelineEntry {
@@ -23,28 +24,71 @@ export interface TimelineEntry {
   readonly problem?: string;
 }
 
+/** What the server sent for a photo that it takes to re-derive its keys (kept with `keepItems`). */
+export interface TimelineItemKeys {
+  readonly uploader: PersonKeys;
+  readonly manifestB64: string;
+  readonly signatureB64: string;
+  readonly wrappedKeyB64: string;
+}
+
 export interface TimelineIndexJSON {
   readonly version: 1;
   readonly userId: string;
   readonly since: number;
   readonly entries: readonly TimelineEntry[];
+  /** Present when the index keeps items (`keepItems`); fileId → the server's signed record. */
+  readonly items?: Readonly<Record<string, TimelineItemKeys>>;
 }
 
 export class TimelineIndex {
   private readonly entries = new Map<string, TimelineEntry>();
+  private readonly items = new Map<string, TimelineItemKeys>();
+  private readonly opened = new Map<string, Promise<PhotoKeys>>();
   since = 0;
 
-  constructor(readonly userId: string) {}
+  /**
+   * `keepItems`: also keep each photo's signed record (manifest, signature, wrapped key: what
+   * the server holds anyway) so `photoKeys` can re-derive its keys later without a request.
+   */
+  constructor(readonly userId: string, private readonly opts: { keepItems?: boolean } = {}) {}
 
-  static fromJSON(json: TimelineIndexJSON): TimelineIndex {
-    const t = new TimelineIndex(json.userId);
+  static fromJSON(json: TimelineIndexJSON, opts: { keepItems?: boolean } = {}): TimelineIndex {
+    const t = new TimelineIndex(json.userId, opts);
     t.since = json.since;
     for (const e of json.entries) t.entries.set(e.fileId, e);
+    if (opts.keepItems) for (const [id, item] of Object.entries(json.items ?? {})) t.items.set(id, item);
     return t;
   }
 
   toJSON(): TimelineIndexJSON {
-    return { version: 1, userId: this.userId, since: this.since, entries: [...this.entries.values()] };
+    return {
+      version: 1, userId: this.userId, since: this.since, entries: [...this.entries.values()],
+      ...(this.opts.keepItems ? { items: Object.fromEntries(this.items) } : {}),
+    };
+  }
+
+  /**
+   * The verified keys of a photo of the index (kept with `keepItems`): the manifest's signature
+   * is checked against the pinned uploader key and the file key unwrapped with my library key,
+   * as when the index was built. Undefined when the index holds no record of it.
+   */
+  photoKeys(library: Library, fileId: string): Promise<PhotoKeys> | undefined {
+    const item = this.items.get(fileId);
+    if (!item) return undefined;
+    let p = this.opened.get(fileId);
+    if (!p) {
+      p = (async () => {
+        const session = library.session;
+        const signer = library.pins.signingKeyOf(session, item.uploader);
+        const manifest = await verifyManifest(fromBase64(item.manifestB64), fromBase64(item.signatureB64), signer, { fileId, uploaderId: item.uploader.id });
+        const fileKey = await unwrapFileKeyForLibrary(session.bundle.libraryKey, fromBase64(item.wrappedKeyB64), { fileId, ownerId: session.user.id });
+        return { fileId, manifest, fileKey };
+      })();
+      p.catch(() => this.opened.delete(fileId));
+      this.opened.set(fileId, p);
+    }
+    return p;
   }
 
   get size(): number {
@@ -73,8 +117,16 @@ export class TimelineIndex {
       const entries = await mapConcurrent(page.items, 32, (item) => this.open(library, item));
       page.items.forEach((item, i) => {
         const e = entries[i];
-        if (e) this.entries.set(item.fileId, e);
-        else this.entries.delete(item.fileId);
+        this.opened.delete(item.fileId);
+        if (e) {
+          this.entries.set(item.fileId, e);
+          if (this.opts.keepItems && item.state !== 'deleted' && e.metadata) {
+            this.items.set(item.fileId, { uploader: item.uploader, manifestB64: item.manifestB64, signatureB64: item.signatureB64, wrappedKeyB64: item.wrappedKeyB64 });
+          }
+        } else {
+          this.entries.delete(item.fileId);
+          this.items.delete(item.fileId);
+        }
         changed++;
       });
       this.since = page.nextSince;

@@ -7,3 +7,4 @@ export { readMediaMetadata, type MediaMetadata, type GpsPosition } from './metad
 export { readExif, readExifFromHead, parseExifDate, EXIF_HEAD_BYTES, type ExifInfo } from './exif.ts';
 export { readMp4Info, parseMoov, MAC_EPOCH_OFFSET_S, type Mp4Info } from './mp4.ts';
 export { imageSizeFromHead, type PixelSize } from './image-size.ts';
+export { makeBrowserThumbnails, type BrowserThumbnails } from './thumbnails-browser.ts';

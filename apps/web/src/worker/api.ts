@@ -1,0 +1,20 @@
+// The worker API the page calls (typed through Comlink in src/client/worker.ts). One module per
+// area; each module is a plain object of async functions that return only page-safe values.
+import * as Comlink from 'comlink';
+import { account } from './account.ts';
+import { photos } from './photos.ts';
+import { state, type WorkerEvent } from './state.ts';
+
+export const api = {
+  account,
+  photos,
+  events: {
+    /** Calls `listener` (a Comlink.proxy) on logout, notices and library changes. */
+    async subscribe(listener: (e: WorkerEvent) => void): Promise<void> {
+      state.on((e) => { void Promise.resolve(listener(e)).catch(() => undefined); });
+    },
+  },
+};
+
+export type WorkerApi = typeof api;
+export { Comlink };

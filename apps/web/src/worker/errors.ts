@@ -1,0 +1,26 @@
+// Every error thrown in the worker becomes an AppErrorInfo the page can show in words.
+import { AlbumTrustError, ApiError, IntegrityError, KeyChangedError, UsageError } from '@obscura/sdk';
+import { AppError, type AppErrorInfo } from '../shared/rpc.ts';
+
+export function toInfo(e: unknown): AppErrorInfo {
+  if (e instanceof AppError) return e.info;
+  if (e instanceof ApiError) {
+    if (e.code === 'network') return { kind: 'network', message: `cannot reach the server: check your connection and try again (${e.message})` };
+    if (e.status === 429) {
+      const m = /try again in (\d+) s/.exec(e.message);
+      return { kind: 'rate-limited', status: 429, code: e.code, message: e.message, ...(m ? { retryAfterS: Number(m[1]) } : {}) };
+    }
+    if (e.status === 401 && e.code === 'unauthorized' && /session/i.test(e.message)) return { kind: 'not-logged-in', status: 401, code: e.code, message: 'your session has ended; log in again' };
+    return { kind: 'api', status: e.status, code: e.code, message: e.message };
+  }
+  if (e instanceof KeyChangedError) {
+    const d = e as KeyChangedError & { email?: string };
+    return { kind: 'key-changed', message: e.message, person: { userId: e.userId, displayName: e.displayName, ...(d.email ? { email: d.email } : {}) } };
+  }
+  if (e instanceof AlbumTrustError) return { kind: 'album-trust', message: e.message };
+  if (e instanceof IntegrityError) return { kind: 'integrity', message: e.message };
+  if (e instanceof UsageError) return { kind: 'usage', message: e.message };
+  if (e instanceof DOMException && e.name === 'AbortError') return { kind: 'cancelled', message: 'cancelled' };
+  if (e instanceof DOMException && e.name === 'QuotaExceededError') return { kind: 'internal', message: 'this browser ran out of storage space for Obscura; free some space and try again' };
+  return { kind: 'internal', message: e instanceof Error ? `something went wrong: ${e.message}` : String(e) };
+}
