@@ -3,6 +3,7 @@
 import { NavLink, Navigate, Outlet, useLocation } from 'react-router';
 import { useAuth, insecureFastKdf } from './auth.tsx';
 import { Notices } from '../ui/notices.tsx';
+import { UploadProvider } from '../features/upload/index.tsx';
 
 const NAV = [
   { to: '/photos', label: 'Photos', icon: '▦' },
@@ -26,6 +27,7 @@ export function Layout() {
     return <Navigate to={`/login${next && next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`} replace />;
   }
   return (
+    <UploadProvider>
     <div className="app">
       <a className="skip-link" href="#main">Skip to content</a>
       <nav className="nav" aria-label="Main">
@@ -51,6 +53,7 @@ export function Layout() {
       </main>
       <Notices />
     </div>
+    </UploadProvider>
   );
 }
 

@@ -3,6 +3,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import type { User } from '@obscura/protocol';
 import { proxy, worker } from '../client/worker.ts';
 import { notify } from '../ui/notices.tsx';
+import { emitWorkerEvent } from '../client/events.ts';
 
 /** Developer setting for tests: weak password stretching (see docs/web.md). The page warns when on. */
 export const insecureFastKdf = (() => {
@@ -34,6 +35,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     void worker.events.subscribe(proxy((e) => {
       if (e.type === 'logged-out') { setUser(undefined); setStatus('out'); setEndedReason(e.reason); }
       if (e.type === 'notice') notify(e.text);
+      emitWorkerEvent(e);
     }));
     worker.account.init({ insecureFastKdf }).then((r) => {
       if (!live) return;

@@ -3,11 +3,13 @@
 import * as Comlink from 'comlink';
 import { account } from './account.ts';
 import { photos } from './photos.ts';
+import { media } from './media.ts';
 import { state, type WorkerEvent } from './state.ts';
 
 export const api = {
   account,
   photos,
+  media,
   events: {
     /** Calls `listener` (a Comlink.proxy) on logout, notices and library changes. */
     async subscribe(listener: (e: WorkerEvent) => void): Promise<void> {

@@ -1,34 +1,11 @@
-// The photo library: timeline (synced change feed, verified and decrypted here), thumbnails,
-// the viewer's details, download of the original, trash.
-import type { PhotoKeys } from '@obscura/sdk';
+// The photo library: the timeline (change feed synced, verified and decrypted here) and trash.
+// Thumbnails, details and originals go through media.ts with scope 'library'.
 import type { ThumbnailSize } from '@obscura/crypto';
-import { idbGet, idbSet } from './store.ts';
+import type { PhotoKeys, TimelineEntry } from '@obscura/sdk';
+import type { PhotoDetails, PhotoItem } from '../shared/types.ts';
+import { registerResolver, type PhotoHandle } from './media.ts';
+import { idbDelete, idbGet, idbSet } from './store.ts';
 import { state } from './state.ts';
-
-/** One photo as the page lays it out: no keys, only what is shown. */
-export interface PhotoItem {
-  readonly fileId: string;
-  readonly name: string;
-  readonly kind: 'photo' | 'video';
-  readonly capturedAt: number;
-  readonly width?: number;
-  readonly height?: number;
-  readonly durationMs?: number;
-  readonly size: number;
-  readonly uploader: { readonly id: string; readonly displayName: string; readonly email?: string };
-  readonly problem?: string;
-}
-
-export interface PhotoDetails extends PhotoItem {
-  readonly mimeType: string;
-  readonly cameraMake?: string;
-  readonly cameraModel?: string;
-  readonly gps?: { readonly latitude: number; readonly longitude: number; readonly altitude?: number };
-  readonly captureSource: string;
-  readonly uploadedAt: string;
-  /** The uploader's signature on the photo verified against their pinned key. */
-  readonly signatureVerified: true;
-}
 
 let syncing: Promise<number> | undefined;
 
@@ -37,11 +14,14 @@ async function sync(onPage?: (n: number) => void): Promise<number> {
   const { library, timeline } = state.need;
   syncing ??= timeline.sync(library, { onPage: (n) => onPage?.(n) }).finally(() => { syncing = undefined; });
   const n = await syncing;
-  if (n > 0) await state.persist();
+  if (n > 0) {
+    await state.persist();
+    state.emit({ type: 'library-changed' });
+  }
   return n;
 }
 
-function itemOf(e: ReturnType<typeof state.need.timeline.list>[number]): PhotoItem {
+export function itemOf(e: TimelineEntry): PhotoItem {
   const m = e.metadata;
   return {
     fileId: e.fileId, name: m?.name ?? '(refused)', kind: m?.mimeType.startsWith('video/') ? 'video' : 'photo',
@@ -59,63 +39,65 @@ async function keysOf(fileId: string): Promise<PhotoKeys> {
 }
 
 /**
- * [Note: thumbnail cache] thumbnails are cached as the server sent them (ciphertext under the
- * photo's file key), keyed by photo and size; every display checks the ciphertext against the
- * signed manifest and decrypts it again, so the cache holds nothing readable and nothing the
- * server could not have swapped unnoticed.
+ * [Note: thumbnail cache] thumbnails are cached in IndexedDB as the server sent them
+ * (ciphertext under the photo's file key, which is never stored), keyed by photo and size.
+ * Every display checks the ciphertext against the signed manifest and decrypts it again; a
+ * cached copy that fails is dropped and fetched afresh.
  */
-export async function cachedCiphertext(fileId: string, size: ThumbnailSize, fetch: () => Promise<Uint8Array>): Promise<Uint8Array> {
-  const key = `${fileId}:${size}`;
-  const hit = await idbGet<Uint8Array>('thumbs', key).catch(() => undefined);
-  if (hit) return hit;
-  const ct = await fetch();
-  void idbSet('thumbs', key, ct).catch(() => undefined);
-  return ct;
-}
-
-async function thumbnail(fileId: string, size: ThumbnailSize = 'small'): Promise<Blob> {
+async function cachedThumbnail(keys: PhotoKeys, size: ThumbnailSize): Promise<Uint8Array> {
   const { library } = state.need;
-  const keys = await keysOf(fileId);
-  const jpeg = await library.thumbnail(keys, size, (s) => cachedCiphertext(fileId, s, () => library.session.api.download('getThumbnail', { fileId, size: s })));
-  return new Blob([jpeg as BlobPart], { type: 'image/jpeg' });
+  const key = `${keys.fileId}:${size}`;
+  const hit = await idbGet<Uint8Array>('thumbs', key).catch(() => undefined);
+  if (hit) {
+    try {
+      return await library.thumbnail(keys, size, async () => hit);
+    } catch {
+      await idbDelete('thumbs', key).catch(() => undefined);
+    }
+  }
+  return library.thumbnail(keys, size, async (s) => {
+    const ct = await library.session.api.download('getThumbnail', { fileId: keys.fileId, size: s });
+    void idbSet('thumbs', key, ct).catch(() => undefined);
+    return ct;
+  });
 }
 
-async function details(fileId: string): Promise<PhotoDetails> {
-  const { library, timeline } = state.need;
-  const opened = await library.open(fileId);
-  const m = opened.metadata;
-  const entry = timeline.get(fileId);
+function libraryHandle(entry: TimelineEntry): PhotoHandle {
+  const item = itemOf(entry);
   return {
-    ...(entry ? itemOf(entry) : { fileId, name: m.name, kind: m.mimeType.startsWith('video/') ? 'video' : 'photo', capturedAt: m.capturedAt, size: m.size, uploader: opened.uploader }),
-    mimeType: m.mimeType, captureSource: m.captureSource, uploadedAt: opened.info.createdAt,
-    ...(m.cameraMake ? { cameraMake: m.cameraMake } : {}), ...(m.cameraModel ? { cameraModel: m.cameraModel } : {}),
-    ...(m.gps ? { gps: m.gps } : {}),
-    signatureVerified: true,
+    item,
+    ...(entry.metadata ? { mimeType: entry.metadata.mimeType } : {}),
+    async thumbnail(size) {
+      return cachedThumbnail(await keysOf(entry.fileId), size);
+    },
+    async details(): Promise<PhotoDetails> {
+      const m = entry.metadata!;
+      return {
+        ...item, mimeType: m.mimeType, captureSource: m.captureSource, uploadedAt: entry.uploadedAt,
+        ...(m.cameraMake ? { cameraMake: m.cameraMake } : {}), ...(m.cameraModel ? { cameraModel: m.cameraModel } : {}),
+        ...(m.gps ? { gps: m.gps } : {}),
+        // The timeline verified the uploader's signature on the manifest and the metadata's hash in it.
+        signatureVerified: true,
+      };
+    },
+    async *download() {
+      const { library } = state.need;
+      yield* library.download(await keysOf(entry.fileId));
+    },
   };
 }
 
-/** The original, verified block by block, as a Blob named as uploaded. */
-async function original(fileId: string, onProgress?: (done: number, total: number) => void): Promise<{ blob: Blob; name: string }> {
-  const { library } = state.need;
-  const opened = await library.open(fileId);
-  const parts: Uint8Array[] = [];
-  let done = 0;
-  for await (const chunk of library.download(opened)) {
-    parts.push(chunk);
-    done += chunk.length;
-    onProgress?.(done, opened.metadata.size);
-  }
-  return { blob: new Blob(parts as BlobPart[], { type: opened.metadata.mimeType }), name: opened.metadata.name };
-}
+registerResolver('library', async (fileId) => {
+  const e = state.maybe?.timeline.get(fileId);
+  return e ? libraryHandle(e) : undefined;
+});
 
 export const photos = {
   sync,
+  /** My photos (or the trash), newest first by capture time. */
   async timeline(opts: { trashed?: boolean } = {}): Promise<PhotoItem[]> {
     return state.need.timeline.list(opts).map(itemOf);
   },
-  thumbnail,
-  details,
-  original,
   async trash(fileIds: string[]): Promise<number> {
     const n = await state.need.library.trash(fileIds);
     await sync();

@@ -6,6 +6,7 @@ import {
 } from '@obscura/sdk';
 import { AppError } from '../shared/rpc.ts';
 import { idbClear, idbGet, idbSet } from './store.ts';
+import { forgetScopes } from './media.ts';
 import { forgetDeviceKey, sealDelete, sealGet, sealPut } from './vault.ts';
 
 export interface WorkerConfig {
@@ -117,6 +118,7 @@ class WorkerState {
   async forget(reason?: string): Promise<void> {
     const had = this.current;
     this.current = undefined;
+    forgetScopes();
     await this.saving;
     await sealDelete('session');
     if (had) await sealDelete(timelineKey(had.session.user.id));
