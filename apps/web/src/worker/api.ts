@@ -4,12 +4,20 @@ import * as Comlink from 'comlink';
 import { account } from './account.ts';
 import { photos } from './photos.ts';
 import { media } from './media.ts';
+import { albums } from './albums.ts';
+import { sharing } from './sharing.ts';
+import { links } from './links.ts';
+import { uploads } from './uploads.ts';
 import { state, type WorkerEvent } from './state.ts';
 
 export const api = {
   account,
   photos,
   media,
+  albums,
+  sharing,
+  links,
+  uploads,
   events: {
     /** Calls `listener` (a Comlink.proxy) on logout, notices and library changes. */
     async subscribe(listener: (e: WorkerEvent) => void): Promise<void> {

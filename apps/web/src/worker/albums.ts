@@ -1,0 +1,2 @@
+// SCAFFOLD: filled by the albums feature.
+export const albums = {};

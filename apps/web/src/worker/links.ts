@@ -1,0 +1,2 @@
+// SCAFFOLD: filled by the links feature.
+export const links = {};

@@ -1,0 +1,2 @@
+// SCAFFOLD: filled by the sharing feature.
+export const sharing = {};

@@ -1,0 +1,2 @@
+// SCAFFOLD: filled by the uploads feature.
+export const uploads = {};
