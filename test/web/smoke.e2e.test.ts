@@ -31,9 +31,9 @@ test('web app: served at /, sign up, recovery key, photos page', async () => {
     assert.ok(key && key.length > 20);
     await page.getByLabel('I have saved my recovery key somewhere safe').check();
     await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByRole('heading', { name: 'Photos' }).waitFor();
+    await page.getByRole('heading', { name: 'Photos', level: 1 }).waitFor();
     await page.reload();
-    await page.getByRole('heading', { name: 'Photos' }).waitFor();
+    await page.getByRole('heading', { name: 'Photos', level: 1 }).waitFor();
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

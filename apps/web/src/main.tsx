@@ -12,3 +12,16 @@ createRoot(document.getElementById('root')!).render(
     </AuthProvider>
   </StrictMode>,
 );
+
+// The app shell's service worker (public/sw.js, [Note: the service worker keeps the shell, never
+// data]): production builds only, so `npm run dev` always serves fresh files. A file of this
+// origin, so the CSP (worker-src 'self', no inline script) allows it.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  const register = () => {
+    navigator.serviceWorker.register('/sw.js', { scope: '/', updateViaCache: 'none' }).catch((e: unknown) => {
+      console.warn(`Obscura works without its offline shell: ${(e as Error).message}`);
+    });
+  };
+  if (document.readyState === 'complete') register();
+  else window.addEventListener('load', register, { once: true });
+}

@@ -53,6 +53,8 @@ export async function isBuiltWebApp(dir: string): Promise<boolean> {
   return stat(join(dir, 'index.html')).then((s) => s.isFile(), () => false);
 }
 
+const SERVICE_WORKER = '/sw.js';
+
 /** Paths that are the app's own pages (index.html answers them). */
 const APP_PATH = /^\/(?:$|photos|trash|albums|shared|shared-with-me|settings|invitations|s|login|signup|recover)(?:\/|$)/;
 
@@ -68,19 +70,31 @@ export async function registerWebApp(app: FastifyInstance, webDir: string | unde
   const assets = new Map<string, Asset>();
   if (webDir && (await isBuiltWebApp(webDir))) await walk(webDir, webDir, assets);
   const index = assets.get('/index.html');
-  const send = (reply: FastifyReply, a: Asset) => reply
-    .header('cache-control', a.immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
-    .type(a.type).send(a.body);
+  const send = (reply: FastifyReply, path: string, a: Asset) => {
+    // [Note: the service worker keeps the shell, never data] (apps/web/public/sw.js): its script
+    // is always revalidated (so a fix reaches every browser on its next visit) and may control
+    // the whole origin.
+    if (path === SERVICE_WORKER) reply.header('service-worker-allowed', '/');
+    return reply
+      .header('cache-control', a.immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
+      .type(a.type).send(a.body);
+  };
 
   app.get('/*', { schema: { hide: true } }, async (req, reply) => {
-    const path = decodeURIComponent(req.url.split(/[?#]/)[0] ?? '/');
-    if (path.startsWith('/api/') || path === '/api') {
-      return reply.status(404).send({ error: { code: 'not-found', message: `no such endpoint: ${req.method} ${path}` } });
+    const raw = req.url.split(/[?#]/)[0] ?? '/';
+    if (raw.startsWith('/api/') || raw === '/api') {
+      return reply.status(404).send({ error: { code: 'not-found', message: `no such endpoint: ${req.method} ${raw}` } });
+    }
+    let path: string;
+    try {
+      path = decodeURIComponent(raw);
+    } catch {
+      return reply.status(400).type('text/plain; charset=utf-8').send('bad request: the address is not valid percent-encoding');
     }
     const file = assets.get(path);
-    if (file && path !== '/index.html') return send(reply, file);
+    if (file && path !== '/index.html') return send(reply, path, file);
     if (APP_PATH.test(path) || path === '/index.html') {
-      if (index) return send(reply, index);
+      if (index) return send(reply, '/index.html', index);
       return reply.status(503).type('text/html; charset=utf-8').send(
         '<!doctype html><meta charset="utf-8"><title>Obscura</title><p>The Obscura web app is not built on this server. ' +
         'Run <code>npm run build:web</code> (or <code>npm start</code>, which builds it), then reload.</p>');

@@ -2,7 +2,11 @@
 // lives in the worker (src/worker); the page holds only what a person sees: names, dates,
 // decoded pictures as Blobs. `checkCrossing` refuses raw bytes (Uint8Array, ArrayBuffer,
 // DataView) and CryptoKeys in anything the worker returns or reports, so a key cannot cross by
-// mistake; pictures and originals cross as Blobs, which a key never is.
+// mistake; pictures and originals cross as Blobs, which a key never is. It walks own enumerable
+// properties, which is exactly what structured cloning copies, and refuses functions and Comlink
+// proxies (a live handle on a worker object). worker/guard.ts applies it to every result and to
+// every argument the worker passes to a page callback; test/boundary.test.ts holds it to that,
+// and checks that no page code imports the SDK or the crypto package (types aside).
 import * as Comlink from 'comlink';
 
 /** An error as the page sees it: the SDK's sentence for people, and what kind it is. */
@@ -42,7 +46,11 @@ export function checkCrossing(value: unknown, path = 'result', seen = new Set<ob
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer)) {
     throw new BoundaryError(`${path} holds raw bytes; only Blobs may cross to the page`);
   }
-  if (typeof CryptoKey !== 'undefined' && value instanceof CryptoKey) throw new BoundaryError(`${path} is a CryptoKey`);
+  if ((typeof CryptoKey !== 'undefined' && value instanceof CryptoKey) || Object.prototype.toString.call(value) === '[object CryptoKey]') {
+    throw new BoundaryError(`${path} is a CryptoKey`);
+  }
+  // A Comlink proxy would hand the page a live handle on a worker object (and every key it reaches).
+  if (Comlink.proxyMarker in value) throw new BoundaryError(`${path} is a live worker object (Comlink proxy)`);
   if (typeof Blob !== 'undefined' && value instanceof Blob) return;
   if (value instanceof Date) return;
   if (value instanceof Map) {

@@ -1,5 +1,6 @@
 // Every error thrown in the worker becomes an AppErrorInfo the page can show in words.
 import { AlbumTrustError, ApiError, IntegrityError, KeyChangedError, UsageError } from '@obscura/sdk';
+import { CryptoError } from '@obscura/crypto';
 import { AppError, type AppErrorInfo } from '../shared/rpc.ts';
 
 export function toInfo(e: unknown): AppErrorInfo {
@@ -20,6 +21,8 @@ export function toInfo(e: unknown): AppErrorInfo {
   if (e instanceof AlbumTrustError) return { kind: 'album-trust', message: e.message };
   if (e instanceof IntegrityError) return { kind: 'integrity', message: e.message };
   if (e instanceof UsageError) return { kind: 'usage', message: e.message };
+  if (e instanceof CryptoError && e.code === 'bad-recovery-key') return { kind: 'usage', message: 'that recovery key is not right: check it and try again (it is the key shown once when the account was made)' };
+  if (e instanceof CryptoError) return { kind: 'integrity', message: `refused: something the server sent failed verification (${e.message})` };
   if (e instanceof DOMException && e.name === 'AbortError') return { kind: 'cancelled', message: 'cancelled' };
   if (e instanceof DOMException && e.name === 'QuotaExceededError') return { kind: 'internal', message: 'this browser ran out of storage space for Obscura; free some space and try again' };
   return { kind: 'internal', message: e instanceof Error ? `something went wrong: ${e.message}` : String(e) };

@@ -3,10 +3,9 @@ import { Link, Navigate, useLocation, useNavigate } from 'react-router';
 import type { User } from '@obscura/protocol';
 import { worker } from '../../client/worker.ts';
 import { useAuth } from '../../app/auth.tsx';
-import { ErrorMessage } from '../../ui/bits.tsx';
-import { Field, nextPath, passwordStrength } from './forms.tsx';
-import { loginErrorText } from './LoginPage.tsx';
+import { Field, FormError, NewPasswordFields, isRateLimited, newPasswordProblem, nextPath, useRetryCountdown } from './forms.tsx';
 import { RecoveryKeyStep } from './RecoveryKeyStep.tsx';
+import './account.css';
 
 export function SignupPage() {
   const auth = useAuth();
@@ -17,23 +16,24 @@ export function SignupPage() {
   const [password, setPassword] = useState('');
   const [again, setAgain] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<{ user: User; recoveryKey: string }>();
+  const retry = useRetryCountdown();
+  /** A check of what was typed goes away once the person types again. */
+  const clearTyped = () => setError((e: unknown) => (typeof e === 'string' ? undefined : e));
   if (auth.status === 'in' && !done) return <Navigate to={nextPath(location.search)} replace />;
-
-  const strength = passwordStrength(password);
-  const mismatch = again.length > 0 && again !== password ? 'The two passwords differ' : undefined;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (password !== again) { setError('The two passwords differ: type the same password twice.'); return; }
-    if (strength.score === 0) { setError(strength.text); return; }
+    const problem = newPasswordProblem(password, again);
+    if (problem) { setError(problem); return; }
     setBusy(true);
     setError(undefined);
     try {
       setDone(await worker.account.signup(email.trim(), name.trim(), password));
     } catch (err) {
-      setError(loginErrorText(err));
+      if (isRateLimited(err)) retry.start(err.info.retryAfterS ?? 60);
+      setError(err);
     } finally {
       setBusy(false);
     }
@@ -50,16 +50,18 @@ export function SignupPage() {
 
   return (
     <form className="card auth-card" onSubmit={submit} aria-labelledby="signup-title">
+      <div className="auth-brand" aria-hidden="true"><img src="/icon.svg" alt="" width="40" height="40" /> Obscura</div>
       <h1 id="signup-title">Create your Obscura account</h1>
       <p className="hint">Your photos are encrypted on this device before they are uploaded. Nobody else, not even the server, can see them.</p>
-      <Field label="Email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
-      <Field label="Your name" autoComplete="name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} hint="Shown to the people you share with." />
-      <Field label="Password" type="password" autoComplete="new-password" required minLength={8} value={password} onChange={(e) => setPassword(e.target.value)}
-        hint={password ? `Strength: ${strength.text}` : 'At least 8 characters; a passphrase of four random words is strong.'} />
-      <meter className="strength" min={0} max={3} low={1.5} high={2.5} optimum={3} value={strength.score} aria-label="Password strength" />
-      <Field label="Password again" type="password" autoComplete="new-password" required value={again} onChange={(e) => setAgain(e.target.value)} {...(mismatch ? { error: mismatch } : {})} />
-      {error && <ErrorMessage error={error} />}
-      <button type="submit" className="button button-primary" disabled={busy}>{busy ? 'Creating your keys…' : 'Create account'}</button>
+      <Field label="Email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} disabled={busy} />
+      <Field label="Your name" autoComplete="name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} disabled={busy}
+        hint="Shown to the people you share with." />
+      <NewPasswordFields label="Password" password={password} again={again} onPassword={(v) => { setPassword(v); clearTyped(); }} onAgain={(v) => { setAgain(v); clearTyped(); }} disabled={busy} />
+      <FormError error={error} retryLeft={retry.left} wrongCredentials="No account was created: check the email and try again." />
+      {busy && <p className="hint" role="status">Creating your keys on this device… this takes a few seconds.</p>}
+      <button type="submit" className="button button-primary" disabled={busy || (isRateLimited(error) && retry.left > 0)}>
+        {busy ? 'Creating your keys…' : 'Create account'}
+      </button>
       <p className="auth-links"><Link to={`/login${location.search}`}>I already have an account</Link></p>
     </form>
   );
