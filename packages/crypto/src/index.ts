@@ -11,7 +11,7 @@ export type {
   AlbumEpochKey, BoxKeyPair, SigningKeyPair, PublicKeys, AccountBundle,
 } from './keys.ts';
 export {
-  newFileKey, publicKeysOf, fileKeyFromBytes, libraryKeyFromBytes, contentHashKeyFromBytes, linkKeyFromBytes, albumKeyFromBytes,
+  newFileKey, newSigningKeyPair, publicKeysOf, fileKeyFromBytes, libraryKeyFromBytes, contentHashKeyFromBytes, linkKeyFromBytes, albumKeyFromBytes,
   x25519PublicKeyFromBytes, ed25519PublicKeyFromBytes, publicKeysFromBytes,
 } from './keys.ts';
 

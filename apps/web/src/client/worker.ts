@@ -13,3 +13,8 @@ export const worker = Comlink.wrap<WorkerApi>(
 ) as unknown as WorkerClient;
 
 export const proxy = Comlink.proxy;
+
+// `npm run bench:web` calls this from the page (bench/web.ts): random bytes and keys only.
+(globalThis as { obscuraBench?: unknown }).obscuraBench = {
+  decryptThroughput: (mib: number) => worker.bench.decryptThroughput(mib),
+};

@@ -8,6 +8,7 @@ import { albums } from './albums.ts';
 import { sharing } from './sharing.ts';
 import { links } from './links.ts';
 import { uploads } from './uploads.ts';
+import { bench } from './bench.ts';
 import { state, type WorkerEvent } from './state.ts';
 
 export const api = {
@@ -18,6 +19,7 @@ export const api = {
   sharing,
   links,
   uploads,
+  bench,
   events: {
     /** Calls `listener` (a Comlink.proxy) on logout, notices and library changes. */
     async subscribe(listener: (e: WorkerEvent) => void): Promise<void> {
