@@ -500,12 +500,13 @@ export class Albums {
    * charged. A file already in my library is added by reference instead of uploaded again.
    */
   async upload(albumId: string, source: RandomAccessSource, opts: Omit<UploadOptions, 'album'>): Promise<UploadResult> {
-    const digest = opts.digest ?? (await this.library.digestOf(source));
+    const digest = opts.digest ?? (await this.library.digestOf(source, undefined, opts.signal));
     const warnings: DuplicateWarning[] = [];
     // [Note: verify duplicates] only a photo whose signed metadata holds this content is added
     const mine = await this.library.findVerifiedDuplicate({ ...digest, name: source.name }, {
       onWarning: (w) => { warnings.push(w); opts.onWarning?.(w); },
     });
+    opts.signal?.throwIfAborted();
     if (mine !== undefined) {
       await this.addPhotos(albumId, [mine]);
       return { status: 'duplicate', fileId: mine, name: source.name, contentHash: digest.contentHash };

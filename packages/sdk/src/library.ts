@@ -41,6 +41,13 @@ export interface UploadOptions {
   readonly album?: AlbumEpochKey;
   /** Told at once of each server answer refused on the way (also listed in the result). */
   readonly onWarning?: (w: DuplicateWarning) => void;
+  /**
+   * Stops the upload (see [Note: cancelling an upload]): checked while reading, between blocks and
+   * before each request; throws the signal's reason (an AbortError by default).
+   */
+  readonly signal?: AbortSignal;
+  /** Told the id of the new file once the server holds it as a pending upload (e.g. to discard it after a cancel). */
+  readonly onCreated?: (fileId: string) => void;
 }
 
 /** SHA-256 of the original, and this account's keyed hash of it (for duplicate detection). */
@@ -163,10 +170,11 @@ export class Library {
   }
 
   /** SHA-256 and keyed content hash of a file (the keyed hash is equal only within this account). */
-  async digestOf(source: RandomAccessSource, onBytes?: (n: number) => void): Promise<ContentDigest> {
+  async digestOf(source: RandomAccessSource, onBytes?: (n: number) => void, signal?: AbortSignal): Promise<ContentDigest> {
     const counted = async function* (it: AsyncIterable<Uint8Array>) {
       let n = 0;
       for await (const c of it) {
+        signal?.throwIfAborted();
         n += c.length;
         onBytes?.(n);
         yield c;
@@ -274,11 +282,12 @@ export class Library {
    * is uploaded ([Note: verify duplicates]).
    */
   async upload(source: RandomAccessSource, opts: UploadOptions): Promise<UploadResult> {
+    opts.signal?.throwIfAborted();
     const kind = await detectKind(source);
     if (kind.kind === 'other') return { status: 'skipped', name: source.name, reason: kind.reason };
     const progress = (phase: UploadProgress['phase'], bytesDone: number) =>
       opts.onProgress?.({ name: source.name, phase, bytesDone, bytesTotal: source.size });
-    const digest = opts.digest ?? (await this.digestOf(source, (n) => progress('hashing', n)));
+    const digest = opts.digest ?? (await this.digestOf(source, (n) => progress('hashing', n), opts.signal));
     const hash = digest.contentHash;
     const warnings: DuplicateWarning[] = [];
     const warn = (w: DuplicateWarning) => {
@@ -289,6 +298,7 @@ export class Library {
       ({ status, fileId, name: source.name, contentHash: hash, ...(warnings.length > 0 ? { warnings } : {}) });
     // [Note: dedupe is per library] an album upload goes to the album owner's storage, so
     // it is never matched against (or resumed from) my own library.
+    opts.signal?.throwIfAborted();
     const existing = opts.album ? undefined : (await this.checkedLookup([{ ...digest, name: source.name }], warn)).hits.get(hash);
     if (existing?.status === 'complete') {
       progress('done', source.size);
@@ -300,6 +310,7 @@ export class Library {
     }
     const { fileId, fileKey } = await this.create(source, kind, digest, opts, progress);
     await this.sendBlocks(fileId, fileKey, source, new Set(), opts, progress);
+    opts.signal?.throwIfAborted();
     await this.api.call('completeFile', { params: { fileId } });
     progress('done', source.size);
     return result('uploaded', fileId);
@@ -322,6 +333,7 @@ export class Library {
     const blocks: { size: number; sha256Hex: string; hash: Uint8Array }[] = [];
     let done = 0;
     for await (const b of encryptFile(fileKey, fileId, source.stream(), this.streamOptions(opts))) {
+      opts.signal?.throwIfAborted();
       blocks.push({ size: b.ciphertext.length, sha256Hex: toHex(b.sha256), hash: b.sha256 });
       done += b.plaintextLength;
       progress('preparing', done);
@@ -345,6 +357,7 @@ export class Library {
     const wrapped = opts.album
       ? await wrapFileKeyForAlbum(opts.album, fileKey, { fileId })
       : await wrapFileKeyForLibrary(session.bundle.libraryKey, fileKey, { fileId, ownerId: session.user.id });
+    opts.signal?.throwIfAborted();
     await this.api.call('createFile', {
       body: {
         fileId, blockCount: blocks.length, blocks: blocks.map(({ size, sha256Hex }) => ({ size, sha256Hex })),
@@ -354,6 +367,7 @@ export class Library {
         ...(opts.album ? { album: { albumId: opts.album.albumId, epoch: opts.album.epoch } } : {}),
       },
     });
+    opts.onCreated?.(fileId);
     return { fileId, fileKey };
   }
 
@@ -367,6 +381,7 @@ export class Library {
   ): Promise<boolean> {
     const { fileId } = photo;
     if (photo.manifest.plaintextSize !== undefined && photo.manifest.plaintextSize !== source.size) return false;
+    opts.signal?.throwIfAborted();
     const status = await this.api.call('uploadStatus', { params: { fileId } });
     try {
       await this.sendBlocks(fileId, photo.fileKey, source, new Set(status.storedBlocks), opts, progress, photo.manifest);
@@ -378,6 +393,7 @@ export class Library {
       ));
       return false;
     }
+    opts.signal?.throwIfAborted();
     await this.api.call('completeFile', { params: { fileId } });
     progress('done', source.size);
     return true;
@@ -391,7 +407,16 @@ export class Library {
     const inFlight = new Set<Promise<void>>();
     let failure: unknown;
     let done = 0;
+    // [Note: cancelling an upload] the block requests already sent are let finish before the
+    // abort is thrown, so a caller that discards the pending file after a cancel never races a
+    // block still being stored.
+    const aborted = async () => {
+      if (!opts.signal?.aborted) return;
+      await Promise.allSettled(inFlight);
+      opts.signal.throwIfAborted();
+    };
     for await (const b of encryptFile(fileKey, fileId, source.stream(), this.streamOptions(opts))) {
+      await aborted();
       if (failure) break;
       if (manifest && toHex(b.sha256) !== toHex(manifest.blockHashes[b.index] ?? new Uint8Array())) {
         throw new IntegrityError(fileId, `block ${b.index} of the local file differs from the interrupted upload`);
@@ -409,6 +434,7 @@ export class Library {
       if (inFlight.size >= limit) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
+    await aborted();
     if (failure) throw failure;
   }
 
