@@ -14,6 +14,7 @@ import { parseInstant } from '../src/services/encoding.ts';
 import { album, createAlbum, invite, userId } from './album-helpers.ts';
 import { call, keyStretching, makeTestApp, MemoryMailer, rawPublicKey, signup, uploadFile, type Account, type TestApp } from './helpers.ts';
 import { linkBody } from './link-helpers.ts';
+import { htmlText, parseEml, type Eml } from './eml.ts';
 
 // Hardening items 8 (dates that are not instants), 10 (controls in plain text people see) and
 // 11 (user text in the invitation mail is quoted; headers stay headers).
@@ -198,6 +199,7 @@ describe('input hygiene: the invitation mail quotes user text and keeps headers 
     const m = await shareAndRead(zoe, albumId, bob, { albumName: 'Été > "2026"', message });
 
     assert.deepEqual(m.headerNames.sort(), HEADERS);
+    assert.deepEqual(m.parts.map((p) => p.headerNames.sort()), [PART_HEADERS, PART_HEADERS]);
     assert.ok(m.rawHeader.split('\n').every((l) => /^[\x20-\x7e]*$/.test(l)), 'headers are ASCII (RFC 2047 for the rest)');
     assert.match(m.headers.get('subject')!, /^=\?UTF-8\?/);
     assert.equal(m.subject, '"Zoë \'Z\' O\'Brien" shared the album "Été > \'2026\'" with you on Obscura');
@@ -211,6 +213,11 @@ describe('input hygiene: the invitation mail quotes user text and keeps headers 
       if (/Obscura: your password|support@obscura|Ça va/.test(line)) assert.match(line, /^> /, line);
       if (/Zoë|Été/.test(line)) assert.match(line, /"Zoë 'Z' O'Brien"|"Été > '2026'"/, line);
     }
+    // The HTML part: the same words, user text escaped (never markup), the message a blockquote.
+    const html = m.html!;
+    assert.match(html, /<strong>&quot;Zoë &#39;Z&#39; O&#39;Brien&quot;<\/strong> &lt;[^&]+&gt; shared the album <strong>&quot;Été &gt; &#39;2026&#39;&quot;<\/strong>/);
+    assert.match(html, /<blockquote[^>]*>&gt; Obscura: your password expired<br>From: support@obscura\.example<br><br>Ça va\? &quot;Oui&quot; ✨<\/blockquote>/);
+    assert.match(htmlText(html), /Message from "Zoë 'Z' O'Brien", as they wrote it:/);
   });
 
   test('a display name stored before the rule (with a line break) cannot forge a line or a header: it is flattened and quoted', async () => {
@@ -220,37 +227,17 @@ describe('input hygiene: the invitation mail quotes user text and keeps headers 
     const albumId = await createAlbum(t.app, eve);
     const m = await shareAndRead(eve, albumId, bob, { message: 'hello' });
     assert.deepEqual(m.headerNames.sort(), HEADERS);
+    assert.deepEqual(m.parts.map((p) => p.headerNames.sort()), [PART_HEADERS, PART_HEADERS]);
     assert.equal(m.subject, '"Eve Subject: x Bcc: all@example.org" shared an album with you on Obscura');
     assert.doesNotMatch(m.body, /^(Subject|Bcc):/m);
     assert.match(m.body, new RegExp(`^"Eve Subject: x Bcc: all@example.org" <${eve.email}> shared an album with you`, 'm'));
     assert.doesNotMatch(m.body, /\u202E/);
+    assert.doesNotMatch(m.html!, /\u202E|\nSubject: x|\nBcc:/);
+    assert.match(m.html!, /<strong>&quot;Eve Subject: x Bcc: all@example\.org&quot;<\/strong>/);
   });
 });
 
 /** The headers of every mail, each exactly once (sorted): user text adds none. */
-const HEADERS = ['Content-Transfer-Encoding', 'Content-Type', 'Date', 'From', 'MIME-Version', 'Message-ID', 'Subject', 'To'];
-
-interface Eml { rawHeader: string; headerNames: string[]; headers: Map<string, string>; subject: string; body: string }
-
-/** Splits an .eml (as OutboxMailer writes it) into headers (unfolded) and the decoded text body. */
-function parseEml(eml: string): Eml {
-  const cut = eml.indexOf('\n\n');
-  const rawHeader = eml.slice(0, cut);
-  const lines = rawHeader.split('\n');
-  for (const l of lines) assert.match(l, /^([A-Za-z-]+: |[ \t])/, `a header line or a fold: ${JSON.stringify(l)}`);
-  const unfolded = rawHeader.replace(/\n[ \t]+/g, ' ').split('\n');
-  const headers = new Map(unfolded.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 2)]));
-  const cte = headers.get('content-transfer-encoding')?.toLowerCase();
-  const raw = eml.slice(cut + 2);
-  const body = cte === 'quoted-printable'
-    ? Buffer.from(raw.replace(/=\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8')
-    : cte === 'base64' ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  return { rawHeader, headerNames: unfolded.map((l) => l.slice(0, l.indexOf(':'))), headers, subject: decodeWords(headers.get('subject') ?? ''), body };
-}
-
-/** RFC 2047 encoded words (Q or B, UTF-8), adjacent words joined. */
-function decodeWords(v: string): string {
-  return v.replace(/\?=\s+=\?/g, '?==?').replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_, enc: string, text: string) => enc.toUpperCase() === 'B'
-    ? Buffer.from(text, 'base64').toString('utf8')
-    : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'));
-}
+const HEADERS = ['Content-Type', 'Date', 'From', 'MIME-Version', 'Message-ID', 'Subject', 'To'];
+/** The headers of each part (plain text, HTML). */
+const PART_HEADERS = ['Content-Transfer-Encoding', 'Content-Type'];

@@ -10,10 +10,14 @@ import { MemoryLogger } from '../src/ports/logger.ts';
 import { OutboxMailer, SmtpMailer } from '../src/ports/mailer.ts';
 import { systemRandom } from '../src/ports/random.ts';
 import { invitationMail } from '../src/services/invitation-mail.ts';
+import { decodeWords, htmlText, parseEml } from './eml.ts';
+import { randomUUID } from 'node:crypto';
+import { blob, createAlbum, invitationOf, invite, signedState } from './album-helpers.ts';
+import { call, makeTestApp, MemoryMailer, signup } from './helpers.ts';
 
 const sharer = { displayName: 'Alice Liddell', email: 'alice@example.org' };
 
-test('outbox: one RFC 5322 .eml per mail (UTF-8) and one log line; the album name only with opt-in', async () => {
+test('outbox: one RFC 5322 .eml per mail (UTF-8, plain text and HTML) and one log line; the album name only with opt-in', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'obscura-outbox-'));
   try {
     const logger = new MemoryLogger();
@@ -27,28 +31,107 @@ test('outbox: one RFC 5322 .eml per mail (UTF-8) and one log line; the album nam
     assert.match(logger.lines[0]!, /^mail: invitation for bob@example\.org written to outbox\/.+\.eml$/);
 
     const emls = await Promise.all(files.map((f) => readFile(join(dir, 'outbox', f), 'utf8')));
-    const withName = emls.find((e) => /^To: bob@example\.org$/m.test(e))!;
-    const without = emls.find((e) => /^To: carol@example\.org$/m.test(e))!;
+    const withName = parseEml(emls.find((e) => /^To: bob@example\.org$/m.test(e))!);
+    const without = parseEml(emls.find((e) => /^To: carol@example\.org$/m.test(e))!);
     for (const e of [withName, without]) {
-      assert.match(e, /^From: Obscura <no-reply@localhost>$/m);
-      assert.match(e, /^Date: /m);
-      assert.match(e, /^Message-ID: </m);
-      assert.match(e, /^Content-Type: text\/plain; charset=utf-8$/m);
+      assert.equal(e.headers.get('from'), 'Obscura <no-reply@localhost>');
+      assert.ok(e.headers.has('date') && e.headers.get('message-id')!.startsWith('<'));
+      assert.match(e.headers.get('content-type')!, /^multipart\/alternative;/);
+      assert.deepEqual(e.parts.map((p) => p.headers.get('content-type')), ['text/plain; charset=utf-8', 'text/html; charset=utf-8']);
     }
-    // Non-ASCII subject is RFC 2047-encoded; the body is UTF-8 (quoted-printable or 8bit): decode and check.
-    assert.match(withName, /^Subject: =\?UTF-8\?/m);
-    const body = decodeBody(withName);
-    assert.match(body, /"Alice Liddell" <alice@example\.org> shared the album "Été à Montréal" with you as an editor/);
-    assert.match(body, /> Ajoute les tiennes ✨/);
-    assert.match(body, /https:\/\/photos\.example\.org\//);
-    const plain = decodeBody(without);
+    // Non-ASCII subject is RFC 2047-encoded; the body is UTF-8 (quoted-printable or 8bit): decoded by parseEml.
+    assert.match(withName.headers.get('subject')!, /^=\?UTF-8\?/);
+    assert.match(withName.body, /"Alice Liddell" <alice@example\.org> shared the album "Été à Montréal" with you as an editor/);
+    assert.match(withName.body, /> Ajoute les tiennes ✨/);
+    assert.match(withName.body, /https:\/\/photos\.example\.org\//);
+    assert.match(htmlText(withName.html!), /"Alice Liddell" <alice@example\.org> shared the album "Été à Montréal" with you as an editor/);
+    assert.match(htmlText(withName.html!), /Ajoute les tiennes ✨/);
     // The subject quotes the sharer's name; nodemailer RFC 2047-encodes any subject with a quotation mark.
-    assert.equal(subjectOf(without), '"Alice Liddell" shared an album with you on Obscura');
-    assert.match(plain, /as a viewer/);
-    assert.match(plain, /The album name is end-to-end encrypted/);
-    assert.doesNotMatch(plain, /Montréal|Ajoute/);
+    assert.equal(without.subject, '"Alice Liddell" shared an album with you on Obscura');
+    for (const part of [without.body, htmlText(without.html!)]) {
+      assert.match(part, /as a viewer/);
+      assert.match(part, /The album name is end-to-end encrypted/);
+      assert.doesNotMatch(part, /Montréal|Ajoute/);
+    }
+    assert.doesNotMatch(emls.find((e) => /^To: carol@example\.org$/m.test(e))!, /Montr|Ajoute/, 'not in any part or header');
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('the invitation link: PUBLIC_URL/invitations/<id>?email=<invitee>, in both parts; none without PUBLIC_URL', () => {
+  const invitationId = '3b241101-e2bb-4255-8caf-4136c566a962';
+  const m = invitationMail({ to: 'bob+photos@example.org', sharer, role: 'viewer', invitationId, publicUrl: 'https://photos.example.org/' });
+  const link = `https://photos.example.org/invitations/${invitationId}?email=bob%2Bphotos%40example.org`;
+  assert.match(m.text, new RegExp(`^Open the invitation to accept or decline it: ${link.replace(/[.?+]/g, '\\$&')}$`, 'm'));
+  assert.match(m.text, /^Log in, or create your account with this email address \(bob\+photos@example\.org\), to see it\.$/m);
+  const hrefs = [...m.html!.matchAll(/href="([^"]*)"/g)].map((x) => x[1]);
+  assert.deepEqual(hrefs, [link, link], 'the button and the written-out address, nothing else');
+
+  const bare = invitationMail({ to: 'bob@example.org', sharer, role: 'viewer', invitationId });
+  assert.doesNotMatch(bare.text, /https?:|invitations\//);
+  assert.doesNotMatch(bare.html!, /href=/);
+  assert.match(bare.text, /in the Obscura app, under "Shared with me"/);
+});
+
+test('a one-photo share says "photo", not "album", in the subject and both parts', () => {
+  const without = invitationMail({ to: 'bob@example.org', sharer, role: 'viewer', kind: 'photo' });
+  assert.equal(without.subject, '"Alice Liddell" shared a photo with you on Obscura');
+  for (const part of [without.text, htmlText(without.html!)]) {
+    assert.match(part, /shared a photo with you as a viewer: you can see it and save it to your library/);
+    assert.match(part, /The photo's name is end-to-end encrypted/);
+    assert.doesNotMatch(part, /album/i);
+  }
+  const named = invitationMail({ to: 'bob@example.org', sharer, role: 'editor', kind: 'photo', albumName: 'IMG_0042.jpg' });
+  assert.equal(named.subject, '"Alice Liddell" shared the photo "IMG_0042.jpg" with you on Obscura');
+  assert.doesNotMatch(named.text, /album/i);
+});
+
+test('the HTML part escapes every piece of user text: names, album name, message, email', () => {
+  const hostile = {
+    to: 'bob@example.org', role: 'editor' as const, invitationId: '3b241101-e2bb-4255-8caf-4136c566a962', publicUrl: 'https://photos.example.org',
+    sharer: { displayName: 'Eve <img src=x onerror=alert(1)> & "co"', email: 'eve"<b>@example.org' },
+    albumName: '</title><script>alert(2)</script>', message: '<a href="https://evil.example">click</a>\n\'quoted\' & <b>bold</b>',
+  };
+  const m = invitationMail(hostile);
+  const html = m.html!;
+  // The only tags are ours: no tag from user text survives.
+  const tags = [...html.matchAll(/<\/?([a-z!]+)/gi)].map((x) => x[1]!.toLowerCase());
+  assert.deepEqual([...new Set(tags)].sort(), ['!doctype', 'a', 'blockquote', 'body', 'br', 'div', 'head', 'html', 'meta', 'p', 'strong', 'title'].sort());
+  assert.equal((html.match(/<a /g) ?? []).length, 2, 'only the two invitation links');
+  assert.doesNotMatch(html, /<script|<img|href="https:\/\/evil/);
+  assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt; &amp; &#39;co&#39;/);
+  assert.match(html, /&lt;\/title&gt;&lt;script&gt;alert\(2\)&lt;\/script&gt;/);
+  assert.match(html, /&lt;a href=&quot;https:\/\/evil\.example&quot;&gt;click&lt;\/a&gt;<br>&#39;quoted&#39; &amp; &lt;b&gt;bold&lt;\/b&gt;/);
+  assert.match(html, /&lt;eve&quot;&lt;b&gt;@example\.org&gt;/);
+  // What a reader sees is the same words as the plain-text part.
+  assert.match(htmlText(html), /"Eve <img src=x onerror=alert\(1\)> & 'co'" <eve"<b>@example\.org> shared the album "<\/title><script>alert\(2\)<\/script>" with you as an editor/);
+});
+
+test('sharing through the API: each invitee gets the link to their own invitation, and a one-photo share says "photo"', async () => {
+  const mailer = new MemoryMailer();
+  const t = await makeTestApp({ mailer, publicUrl: 'https://photos.example.org' });
+  try {
+    const alice = await signup(t.app, undefined, undefined, 'Alice');
+    const [bob, carol] = [await signup(t.app), await signup(t.app)];
+    const albumId = await createAlbum(t.app, alice);
+    assert.equal((await invite(t.app, alice, albumId, [bob, carol], 'viewer')).statusCode, 200);
+    for (const who of [bob, carol]) {
+      const mail = mailer.sent.find((m) => m.to === who.email)!;
+      const link = `https://photos.example.org/invitations/${await invitationOf(t.app, who, albumId)}?email=${encodeURIComponent(who.email)}`;
+      assert.ok(mail.text.includes(link), mail.text);
+      assert.ok(mail.html!.includes(`href="${link}"`));
+      assert.match(mail.subject, /shared an album with you/);
+    }
+    const photoId = randomUUID();
+    const c = await call(t.app, 'createAlbum', { token: alice.token, body: { albumId: photoId, kind: 'photo', metadataB64: blob(40), sealedKeyB64: blob(), state: signedState(1) } });
+    assert.equal(c.statusCode, 200, c.body);
+    mailer.sent.length = 0;
+    assert.equal((await invite(t.app, alice, photoId, [bob], 'viewer')).statusCode, 200);
+    assert.equal(mailer.sent[0]!.subject, '"Alice" shared a photo with you on Obscura');
+    assert.ok(mailer.sent[0]!.text.includes(`/invitations/${await invitationOf(t.app, bob, photoId)}?email=`));
+  } finally {
+    await t.close();
   }
 });
 
@@ -90,21 +173,7 @@ test('config: SMTP_URL and MAIL_FROM, with a clear error for a malformed URL', (
   assert.throws(() => loadConfig({ SMTP_URL: 'mail.example.org' }), /SMTP_URL must look like smtp:\/\/user:pass@host:587/);
 });
 
-/** The Subject header, unfolded, its RFC 2047 words (UTF-8, Q or B) decoded. */
+/** The Subject header of a raw mail, unfolded, its RFC 2047 words decoded. */
 function subjectOf(eml: string): string {
-  const raw = /^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(eml)![1]!.replace(/\r?\n[ \t]+/g, ' ');
-  return raw.replace(/\?= =\?/g, '?==?').replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_, enc: string, w: string) => enc.toUpperCase() === 'B'
-    ? Buffer.from(w, 'base64').toString('utf8')
-    : Buffer.from(w.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'));
-}
-
-function decodeBody(eml: string): string {
-  const [head, ...rest] = eml.split(/\r?\n\r?\n/);
-  const body = rest.join('\n\n');
-  if (/Content-Transfer-Encoding: quoted-printable/i.test(head!)) {
-    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-    return Buffer.from(bytes, 'latin1').toString('utf8');
-  }
-  if (/Content-Transfer-Encoding: base64/i.test(head!)) return Buffer.from(body, 'base64').toString('utf8');
-  return body;
+  return decodeWords(/^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(eml)![1]!.replace(/\r?\n[ \t]+/g, ' '));
 }

@@ -5,12 +5,14 @@ import type { Clock } from './clock.ts';
 import type { Logger } from './logger.ts';
 import type { Random } from './random.ts';
 
-/** One plain-text mail. `kind` names it in the log ("invitation"). */
+/** One mail: plain text, and optionally the same words as HTML (sent as multipart/alternative). `kind` names it in the log ("invitation"). */
 export interface Mail {
   kind: string;
   to: string;
   subject: string;
   text: string;
+  /** An HTML alternative to `text`, every piece of user text escaped by its author. */
+  html?: string;
 }
 
 /** Mail port: the outbox folder by default, SMTP when configured. */
@@ -24,7 +26,7 @@ export interface Mailer {
 /** Renders a mail as RFC 5322 text (UTF-8) with nodemailer's own composer, without sending it. */
 async function render(from: string, mail: Mail, date: Date, messageId: string): Promise<Buffer> {
   const t = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
-  const info = await t.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, date, messageId });
+  const info = await t.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, ...(mail.html ? { html: mail.html } : {}), date, messageId });
   return info.message as Buffer;
 }
 
@@ -59,7 +61,7 @@ export class SmtpMailer implements Mailer {
   }
 
   async send(mail: Mail): Promise<void> {
-    await this.transport.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text });
+    await this.transport.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text, ...(mail.html ? { html: mail.html } : {}) });
     this.logger.info(`mail: ${mail.kind} for ${mail.to} sent by SMTP`);
   }
 

@@ -297,11 +297,13 @@ export class AlbumService {
     });
 
     const sharer = (await this.db.repos.users.findById(auth.userId))!;
+    const invitationIds = new Map(created.map((row) => [row.userId, row.id]));
     for (const i of invites) {
       const to = users.get(i.userId)!.email;
       try {
         await this.mailer.send(invitationMail({
-          to, sharer: { displayName: sharer.displayName, email: sharer.email }, role: i.role,
+          to, sharer: { displayName: sharer.displayName, email: sharer.email }, role: i.role, kind: album.kind,
+          invitationId: invitationIds.get(i.userId),
           albumName: i.email?.albumName, message: i.email?.message, publicUrl: this.publicUrl,
         }));
       } catch (e) {
