@@ -42,6 +42,12 @@ export interface AppDeps {
   publicUrl?: string;
   /** Invitation mails (outbox folder or SMTP); without one, mails are only logged. */
   mailer?: Mailer;
+  /**
+   * Where this server listens, as a URL (from HOST/PORT): the base of the links in invitation
+   * mail when PUBLIC_URL is unset. Never taken from a request's Host header, which a sender
+   * could choose.
+   */
+  listenUrl?: string;
   /** The built web app (apps/web/dist) served at `/`; without one, `/s/…` is a plain page about the CLI. */
   webDir?: string;
 }
@@ -70,7 +76,7 @@ export async function createServices(deps: AppDeps): Promise<Services> {
   const files = new FileService(db, deps.blobs, clock, access, logger);
   const library = new LibraryService(db, clock, files, access);
   const lookupLimiter = new RateLimiter(db.repos.rateLimits, clock, deps.lookupRateLimit ?? { limit: 100, windowMs: 60_000 });
-  const albums = new AlbumService(db, clock, random, files, access, deps.mailer ?? logOnlyMailer(logger), logger, deps.publicUrl, lookupLimiter);
+  const albums = new AlbumService(db, clock, random, files, access, deps.mailer ?? logOnlyMailer(logger), logger, deps.publicUrl ?? deps.listenUrl, lookupLimiter);
   const links = new LinkService(db, clock, files, throttle, access);
   const sweeper = new Sweeper(db, clock, files, logger);
   const setup = new SetupService(db, clock);

@@ -48,6 +48,12 @@ async function openBlobStore(config: ServerConfig, dataDir: string): Promise<{ b
 }
 
 /** Opens storage (migrating it), builds the app and listens. */
+/** `http://host:port` for a listen address (a wildcard address becomes localhost). */
+function listenUrlOf(host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return `http://${h.includes(':') ? `[${h}]` : h}:${port}`;
+}
+
 export async function startServer(config: ServerConfig, opts: { logger?: Logger; clock?: Clock } = {}): Promise<RunningServer> {
   const logger = opts.logger ?? consoleLogger;
   const dataDir = resolve(config.dataDir);
@@ -76,6 +82,7 @@ export async function startServer(config: ServerConfig, opts: { logger?: Logger;
       lookupRateLimit: { limit: config.userLookupRateLimitPerMinute, windowMs: 60_000 },
       trustProxy: config.trustProxy, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
       webDir: config.webDir,
+      ...(config.port !== 0 ? { listenUrl: listenUrlOf(config.host, config.port) } : {}),
     });
     const sweep = () => app.services.sweeper.sweep().catch((e) => logger.error('sweeper failed', e));
     await app.listen({ port: config.port, host: config.host });

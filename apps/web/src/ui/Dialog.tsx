@@ -1,4 +1,7 @@
 // A modal dialog on the native <dialog> (focus trapped, Esc closes); a bottom sheet at phone width.
+// [Note: a dialog inside a dialog] "close"/"cancel" of a <dialog> do not bubble in the DOM, but
+// React passes them up its component tree: a confirmation closing inside the share dialog would
+// also close the share dialog. Each dialog acts only on its own events (target === currentTarget).
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 export function Dialog(props: { title: string; open: boolean; onClose: () => void; children: ReactNode; footer?: ReactNode; wide?: boolean }) {
@@ -12,7 +15,8 @@ export function Dialog(props: { title: string; open: boolean; onClose: () => voi
   }, [props.open]);
   return (
     <dialog ref={ref} className={`dialog${props.wide ? ' dialog-wide' : ''}`} aria-labelledby={titleId}
-      onClose={() => props.onClose()} onCancel={(e) => { e.preventDefault(); props.onClose(); }}>
+      onClose={(e) => { if (e.target === e.currentTarget) props.onClose(); }}
+      onCancel={(e) => { if (e.target !== e.currentTarget) return; e.preventDefault(); props.onClose(); }}>
       {props.open && (
         <>
           <header className="dialog-header">

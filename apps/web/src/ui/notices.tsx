@@ -1,5 +1,5 @@
 // Short messages at the bottom of the screen, read out by screen readers (aria-live).
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 type Notice = { id: number; text: string; tone: 'info' | 'error' };
 let next = 1;
@@ -20,12 +20,24 @@ export function notify(text: string, tone: Notice['tone'] = 'info'): void {
 
 export function Notices() {
   const [list, setList] = useState(notices);
+  const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     listeners.add(setList);
     return () => { listeners.delete(setList); };
   }, []);
+  // [Note: notices above dialogs] a modal <dialog> sits in the browser's top layer, above any
+  // z-index. The notices are a manual popover, re-shown on each change so they enter the top
+  // layer after (above) any open dialog.
+  useEffect(() => {
+    const el = ref.current as (HTMLDivElement & { showPopover?: () => void; hidePopover?: () => void }) | null;
+    if (!el?.showPopover || !el.hidePopover) return;
+    try {
+      if (el.matches(':popover-open')) el.hidePopover();
+      if (list.length > 0) el.showPopover();
+    } catch { /* not in the document yet */ }
+  }, [list]);
   return (
-    <div className="notices" aria-live="polite" role="status">
+    <div ref={ref} className="notices" aria-live="polite" role="status" {...{ popover: 'manual' }}>
       {list.map((n) => (
         <div key={n.id} className={`notice notice-${n.tone}`}>
           <span>{n.text}</span>

@@ -1,8 +1,6 @@
-// [Note: a dialog inside a dialog] A native <dialog> fires "close" (and "cancel" on Esc) when it
-// closes. The events do not bubble in the DOM, but React passes them up its own component tree,
-// so a confirmation closing inside the share dialog would also run the share dialog's onClose
-// and close it. Wrapping the inner dialog here stops them at its edge. (ui/Dialog.tsx could
-// instead act only when `event.target === event.currentTarget`; that would make this unneeded.)
+// Stops a nested dialog's close/cancel at its edge. ui/Dialog.tsx now acts only on its own
+// events (See [Note: a dialog inside a dialog]); this stays as a second guard for dialogs
+// built on a bare <dialog>.
 import { createElement, type ReactNode, type SyntheticEvent } from 'react';
 
 const stop = (e: SyntheticEvent) => e.stopPropagation();
