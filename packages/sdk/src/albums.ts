@@ -557,6 +557,48 @@ export class Albums {
     return { photos, refused };
   }
 
+  /**
+   * One photo of the album, verified as `photos()` verifies each (uploader's signature, key for
+   * this album and epoch, metadata against the manifest) without verifying all the others. The
+   * server has no route for a single item, so the item feed is read until its latest state.
+   */
+  async photo(albumId: string, fileId: string): Promise<AlbumPhoto> {
+    const { keys } = await this.open(albumId);
+    const id = fileId.toLowerCase();
+    let found: AlbumItem | undefined;
+    let since = 0;
+    for (;;) {
+      const page = await this.api.call('listAlbumItems', { params: { albumId }, query: { since, limit: 1000 } });
+      for (const it of page.items) {
+        if (it.fileId.toLowerCase() !== id) continue;
+        found = it.state === 'removed' ? undefined : it;
+      }
+      since = page.nextSince;
+      if (!page.hasMore) break;
+    }
+    if (!found) throw new ApiError(404, 'not-found', `photo ${fileId} is not in this album (it was removed, or never added)`);
+    return this.openItem(albumId, found, keys);
+  }
+
+  /**
+   * [Note: a link to a photo outside my library] The server lets a public link point at a photo
+   * its owner holds: in their library, or in a one-photo share (kind 'photo') of theirs, and it
+   * ends the link when that goes. A photo uploaded straight into an album is in neither, so a
+   * link to it needs this: a one-photo share of it with nobody in it yet (people can be invited
+   * to it later, like to any photo share; the web app finds it again by its contents).
+   */
+  async photoShareFor(photo: PhotoKeys & { readonly metadata: FileMetadata }): Promise<AlbumView> {
+    const share = await this.create(photo.metadata.name, { kind: 'photo' });
+    try {
+      await this.addOpened(share.albumId, [photo]);
+    } catch (e) {
+      // Not mine to share onward (the server says whose it is): leave no empty share behind.
+      await this.delete(share.albumId).catch(() => undefined);
+      throw e;
+    }
+    return share;
+  }
+
   private async openItem(albumId: string, it: AlbumItem, keys: Map<number, AlbumEpochKey>): Promise<AlbumPhoto> {
     const fileId = it.fileId;
     return verifying(fileId, async () => {

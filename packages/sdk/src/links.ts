@@ -25,6 +25,12 @@ export interface LinkSettings {
   readonly allowDownload?: boolean;
 }
 
+/**
+ * What a link points at: a photo (of my library; or, with `albumId`, a photo of that album),
+ * or an album I own.
+ */
+export type LinkTarget = { readonly kind: 'file'; readonly fileId: string; readonly albumId?: string } | { readonly kind: 'album'; readonly albumId: string };
+
 export interface LinkView {
   readonly linkId: string;
   readonly url: string;
@@ -78,10 +84,18 @@ export class Links {
     return { ownerWrappedLinkKeyB64: toBase64(w.wrappedLinkKey), ownerWrappedSecretB64: toBase64(w.wrappedSecret) };
   }
 
-  private async targetKeys(linkId: string, linkKey: LinkKey, target: { kind: 'file'; fileId: string } | { kind: 'album'; albumId: string }) {
+  /**
+   * The photo a file link wraps the key of: through the album named (an album of mine, or one
+   * I am a member of), else from my library.
+   */
+  private openPhoto(target: { fileId: string; albumId?: string }): Promise<PhotoKeys & { readonly metadata: FileMetadata }> {
+    return target.albumId !== undefined ? this.albums.photo(target.albumId, target.fileId) : this.library.open(target.fileId);
+  }
+
+  private async targetKeys(linkId: string, linkKey: LinkKey, target: LinkTarget, photo?: PhotoKeys) {
     if (target.kind === 'file') {
-      const photo = await this.library.open(target.fileId);
-      return { fileKey: { wrappedB64: toBase64(await wrapFileKeyForLink(linkKey, photo.fileKey, { linkId, fileId: target.fileId })) } };
+      const p = photo ?? (await this.openPhoto(target));
+      return { fileKey: { wrappedB64: toBase64(await wrapFileKeyForLink(linkKey, p.fileKey, { linkId, fileId: target.fileId })) } };
     }
     const { keys } = await this.albums.epochKeys(target.albumId);
     const albumKeys = [];
@@ -91,19 +105,35 @@ export class Links {
     return { albumKeys };
   }
 
-  /** Creates a public link to a photo of my library, or to an album I own. */
-  async create(target: { kind: 'file'; fileId: string } | { kind: 'album'; albumId: string }, settings: LinkSettings = {}): Promise<LinkView> {
+  /**
+   * Creates a public link to a photo, or to an album I own. A photo of my library by its id;
+   * a photo of an album by its id and `albumId` (opened and verified through the album): when
+   * it is not in my library — uploaded straight into the album — a one-photo share of mine is
+   * made to hold it first (see [Note: a link to a photo outside my library] in albums.ts), which
+   * only a photo's owner or the owner of an album holding it may do (editors: photos they uploaded).
+   */
+  async create(target: LinkTarget, settings: LinkSettings = {}): Promise<LinkView> {
     if (settings.password !== undefined && settings.password.length === 0) throw new UsageError('a link password cannot be empty');
     const linkId = crypto.randomUUID();
     const secret = createLinkSecret();
     const k = await this.keysFor(linkId, secret, settings.password);
-    const info = await this.api.call('createLink', {
-      body: {
-        linkId, target, accessVerifierB64: toBase64(k.accessVerifier), passwordParamsB64: k.passwordParamsB64,
-        expiresAt: settings.expiresAt ? settings.expiresAt.toISOString() : null, allowDownload: settings.allowDownload ?? true,
-        ...(await this.ownerBlob(linkId, k.linkKey, secret)), ...(await this.targetKeys(linkId, k.linkKey, target)),
-      },
-    });
+    const photo = target.kind === 'file' ? await this.openPhoto(target) : undefined;
+    // The server names the photo by its id alone and finds for itself what of mine holds it.
+    const wire = target.kind === 'file' ? { kind: 'file' as const, fileId: target.fileId } : { kind: 'album' as const, albumId: target.albumId };
+    const body = {
+      linkId, target: wire, accessVerifierB64: toBase64(k.accessVerifier), passwordParamsB64: k.passwordParamsB64,
+      expiresAt: settings.expiresAt ? settings.expiresAt.toISOString() : null, allowDownload: settings.allowDownload ?? true,
+      ...(await this.ownerBlob(linkId, k.linkKey, secret)), ...(await this.targetKeys(linkId, k.linkKey, target, photo)),
+    };
+    let info: LinkInfo;
+    try {
+      info = await this.api.call('createLink', { body });
+    } catch (e) {
+      // Neither in my library nor in a one-photo share of mine: make the share, then the same link.
+      if (!(photo && target.kind === 'file' && target.albumId !== undefined && e instanceof ApiError && e.status === 404 && e.code === 'not-found')) throw e;
+      await this.albums.photoShareFor(photo);
+      info = await this.api.call('createLink', { body });
+    }
     return this.view(info);
   }
 
@@ -160,7 +190,10 @@ export class Links {
       if (!info) throw new ApiError(404, 'not-found', 'this link no longer exists');
       const { secret } = await this.unwrapOwner(info);
       const k = await this.keysFor(linkId, secret, change.password ?? undefined);
-      const target = info.target.kind === 'file' ? { kind: 'file' as const, fileId: info.target.fileId! } : { kind: 'album' as const, albumId: info.target.albumId! };
+      // A link to a photo held by a one-photo share names that share: its key is opened through it.
+      const target: LinkTarget = info.target.kind === 'file'
+        ? { kind: 'file', fileId: info.target.fileId!, ...(info.target.albumId ? { albumId: info.target.albumId } : {}) }
+        : { kind: 'album', albumId: info.target.albumId! };
       body.rekey = {
         accessVerifierB64: toBase64(k.accessVerifier), passwordParamsB64: k.passwordParamsB64,
         ownerWrappedLinkKeyB64: (await this.ownerBlob(linkId, k.linkKey, secret)).ownerWrappedLinkKeyB64,

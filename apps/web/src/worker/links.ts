@@ -16,7 +16,13 @@ import { state } from './state.ts';
 
 // ---------------------------------------------------------------- owner
 
-export type LinkTarget = { readonly kind: 'album'; readonly albumId: string } | { readonly kind: 'file'; readonly fileId: string };
+/**
+ * A link's target. A photo seen in an album names that album (`albumId`): the SDK opens it
+ * through the album, since it may not be in my library (uploaded straight into the album).
+ */
+export type LinkTarget =
+  | { readonly kind: 'album'; readonly albumId: string }
+  | { readonly kind: 'file'; readonly fileId: string; readonly albumId?: string };
 
 /** A link as its owner sees it (page-safe: the URL is the owner's to copy). */
 export interface OwnedLink {
@@ -57,6 +63,7 @@ const instant = (iso: string | null): Date | null => {
   return d;
 };
 
+// A photo's links are all the links to it, whatever holds it (my library or a one-photo share).
 const isTarget = (v: LinkView, t: LinkTarget) =>
   t.kind === 'album' ? v.target.kind === 'album' && v.target.albumId === t.albumId : v.target.kind === 'file' && v.target.fileId === t.fileId;
 
@@ -165,9 +172,13 @@ export const links = {
 
   async create(target: LinkTarget, settings: NewLinkSettings): Promise<OwnedLink> {
     const password = settings.password ? settings.password : undefined;
-    const v = await state.need.links.create(target, {
-      expiresAt: instant(settings.expiresAt), allowDownload: settings.allowDownload, ...(password !== undefined ? { password } : {}),
-    });
+    const v = await state.need.links.create(
+      target.kind === 'album' ? { kind: 'album', albumId: target.albumId }
+        : { kind: 'file', fileId: target.fileId, ...(target.albumId !== undefined ? { albumId: target.albumId } : {}) }, {
+        expiresAt: instant(settings.expiresAt), allowDownload: settings.allowDownload, ...(password !== undefined ? { password } : {}),
+      });
+    // A new one-photo share may hold the photo now (it shows in Shared).
+    if (target.kind === 'file' && target.albumId !== undefined) await state.persist();
     return owned(v);
   },
 

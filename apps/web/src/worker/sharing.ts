@@ -218,10 +218,8 @@ async function photoArg(scope: PhotoScope, fileId: string): Promise<string | Alb
   if (scope === 'library') return fileId;
   if (scope.startsWith('album:')) {
     const albumId = scope.slice('album:'.length);
-    const { photos } = await state.need.albums.photos(albumId);
-    const p = photos.find((x) => x.fileId === fileId);
-    if (!p) throw usage('this photo is no longer in the album, or it failed verification; reload the album');
-    return p;
+    // One photo opened and checked, not every photo of the album.
+    return state.need.albums.photo(albumId, fileId);
   }
   throw usage('a photo seen through a public link cannot be shared from here');
 }

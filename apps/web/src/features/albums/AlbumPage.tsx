@@ -3,6 +3,11 @@
 // photo. Editor: add/upload, remove only photos they added; no rename, no cover, no share.
 // Viewer: looks and downloads. Non-owners may leave. The server and the SDK refuse the same
 // things on their own; the page only does not offer them.
+// [Note: sharing one photo of an album] The owner shares a single photo from here (the viewer's
+// Share, or Share with one photo selected): by email, as a one-photo share, or by public link,
+// the photo opened through this album (it may be in no one's library: uploaded straight in).
+// Editors may do so for photos they added themselves (the server lets a photo's owner share it
+// onward; someone else's photo only its album's owner).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { worker } from '../../client/worker.ts';
@@ -46,6 +51,8 @@ export function AlbumPage() {
   const [viewing, setViewing] = useState<number>();
   const [open, setOpen] = useState<Open>(null);
   const [removing, setRemoving] = useState<readonly AlbumPhotoItem[]>([]);
+  /** The photo the single-photo share dialog is for (distinct from the album's own Share). */
+  const [sharingPhoto, setSharingPhoto] = useState<string | null>(null);
   const loads = useRef(0);
   const grid = useRef<PhotoGridHandle>(null);
 
@@ -108,6 +115,8 @@ export function AlbumPage() {
   const selected = (items ?? []).filter((i) => selection.has(i.fileId));
   const notMine = selected.filter((i) => !canRemove(i)).length;
   const toSave = selected.filter((i) => !i.inMyLibrary && !i.problem);
+  const canShareOne = (i: PhotoItem) => trusted && album.kind === 'album' && !i.problem && (isOwner || (album.myRole === 'editor' && i.addedBy?.id === me));
+  const mayShareOne = trusted && album.kind === 'album' && (isOwner || album.myRole === 'editor');
 
   async function setCover(fileId: string) {
     try {
@@ -161,6 +170,9 @@ export function AlbumPage() {
           {isOwner && trusted && selected.length === 1 && !selected[0]!.problem && (
             <button type="button" className="button" onClick={() => void setCover(selected[0]!.fileId)}>Set as cover</button>
           )}
+          {selected.length === 1 && canShareOne(selected[0]!) && (
+            <button type="button" className="button" onClick={() => setSharingPhoto(selected[0]!.fileId)}>Share</button>
+          )}
           {toSave.length > 0 && <button type="button" className="button" onClick={() => void saveToLibrary(toSave)}>Save to my library</button>}
           {(isOwner || album.myRole === 'editor') && (
             <button type="button" className="button" disabled={notMine > 0} onClick={() => { setRemoving(selected); setOpen('remove'); }}>Remove from album</button>
@@ -188,6 +200,7 @@ export function AlbumPage() {
                   <ViewerAction icon="★" label={album.coverFileId === item.fileId ? 'The cover' : 'Set as cover'}
                     disabled={album.coverFileId === item.fileId} onClick={() => void setCover(item.fileId)} />
                 )}
+                {canShareOne(item) && <ViewerAction icon="↗" label="Share" onClick={() => setSharingPhoto(item.fileId)} />}
                 {full && !full.inMyLibrary && !full.problem && <ViewerAction icon="⊕" label="Save to my library" onClick={() => void saveToLibrary([full])} />}
                 {full && canRemove(full) && <ViewerAction icon="⊖" label="Remove from album" onClick={() => { setRemoving([full]); setOpen('remove'); }} />}
               </>
@@ -228,6 +241,10 @@ export function AlbumPage() {
           }} />
       )}
       {isOwner && <ShareDialog target={{ kind: 'album', albumId }} open={open === 'share'} onClose={() => { setOpen(null); void load(); }} />}
+      {mayShareOne && (
+        <ShareDialog target={{ kind: 'photos', fileIds: sharingPhoto ? [sharingPhoto] : [], scope: `album:${albumId}` }} open={sharingPhoto !== null}
+          onClose={() => setSharingPhoto(null)} />
+      )}
     </>
   );
 }

@@ -11,9 +11,13 @@ import { formatDateTime } from '../../ui/format.ts';
 import { expiryDay, expiryInstant, localDay } from './logic.ts';
 import './links.css';
 
-export function LinksSection(props: { target: { readonly kind: 'album'; readonly albumId: string } | { readonly kind: 'file'; readonly fileId: string } }) {
+/**
+ * `target`: an album, or one photo — of my library, or (with `albumId`) seen in that album, so a
+ * photo uploaded straight into an album can be linked too.
+ */
+export function LinksSection(props: { target: LinkTarget }) {
   const target: LinkTarget = props.target;
-  const targetKey = target.kind === 'album' ? `album:${target.albumId}` : `file:${target.fileId}`;
+  const targetKey = target.kind === 'album' ? `album:${target.albumId}` : `file:${target.fileId}:${target.albumId ?? ''}`;
   const [links, setLinks] = useState<OwnedLink[]>();
   const [loadError, setLoadError] = useState<unknown>();
   const [creating, setCreating] = useState(false);

@@ -33,6 +33,8 @@ export function ShareDialog({ target, open, onClose }: { target: ShareTarget; op
   const several = fileIds.length > 1;
   const fileId = fileIds.length === 1 ? fileIds[0]! : undefined;
   const targetKey = target.kind === 'album' ? `album:${target.albumId}` : `photos:${target.scope}:${target.fileIds.join(',')}`;
+  /** A photo seen in an album: its links open it through the album (it may not be in my library). */
+  const albumOfScope = scope.startsWith('album:') ? scope.slice('album:'.length) : undefined;
 
   /** The album (or one-photo share) managed here: undefined while looking, null when there is none yet. */
   const [shareId, setShareId] = useState<string | null>();
@@ -176,7 +178,7 @@ export function ShareDialog({ target, open, onClose }: { target: ShareTarget; op
         <Contained key={linksVersion}>
           {target.kind === 'album'
             ? <LinksSection target={{ kind: 'album', albumId: target.albumId }} />
-            : fileId && <LinksSection target={{ kind: 'file', fileId }} />}
+            : fileId && <LinksSection target={{ kind: 'file', fileId, ...(albumOfScope ? { albumId: albumOfScope } : {}) }} />}
         </Contained>
       )}
       {several && <p className="hint">Public links: share the photos first; then open the new album and make a link to it from its Share button.</p>}
