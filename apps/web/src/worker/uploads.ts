@@ -113,12 +113,29 @@ async function liveTabs(): Promise<Set<string>> {
   return new Set((q.held ?? []).map((l) => l.name ?? '').filter((n) => n.startsWith(tabLock(''))).map((n) => n.slice(tabLock('').length)));
 }
 
+/**
+ * [Note: a reloaded tab's lock] After a reload the previous load's worker may still hold its
+ * tab lock for a moment (a worker ends asynchronously), so its entries would look like another
+ * open tab's. For a tab that still looks live, wait a few seconds to take its lock: taken, that
+ * tab has ended and its entries are interrupted; not taken, it is a real open tab.
+ */
+async function endedSoon(tab: string): Promise<boolean> {
+  if (!locks) return false;
+  try {
+    return await locks.request(tabLock(tab), { signal: AbortSignal.timeout(TAB_END_WAIT_MS) }, async () => true);
+  } catch {
+    return false;
+  }
+}
+const TAB_END_WAIT_MS = 5000;
+
 /** Entries of ended tabs (earlier loads of the page) for the logged-in person. */
 async function interruptedEntries(): Promise<SavedEntry[]> {
   const { session } = state.need;
   const live = await liveTabs();
-  live.add(TAB);
-  return (await readSaved(session.user.id)).filter((e) => !live.has(e.tab) && !dropped.has(e.id));
+  const saved = (await readSaved(session.user.id)).filter((e) => e.tab !== TAB && !dropped.has(e.id));
+  for (const tab of new Set(saved.map((e) => e.tab))) if (live.has(tab) && (await endedSoon(tab))) live.delete(tab);
+  return saved.filter((e) => !live.has(e.tab));
 }
 
 // ---------------------------------------------------------------- talking to the page
