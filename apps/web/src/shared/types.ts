@@ -1,3 +1,4 @@
+import type { AlbumView } from '@obscura/sdk';
 // What crosses from the worker to the page about photos: no keys, only what is shown.
 
 /**
@@ -35,21 +36,5 @@ export interface PhotoDetails extends PhotoItem {
   readonly signatureVerified: boolean;
 }
 
-/** An album as listed (verified by the SDK: name decrypted, owner-signed state checked). */
-export interface AlbumSummary {
-  readonly albumId: string;
-  /** 'photo': a single photo shared with people. */
-  readonly kind: 'album' | 'photo';
-  readonly name?: string;
-  readonly caption?: string;
-  readonly coverFileId?: string;
-  readonly owner: { readonly id: string; readonly email: string; readonly displayName: string };
-  readonly myRole: 'owner' | 'editor' | 'viewer';
-  readonly itemCount: number;
-  readonly memberCount: number;
-  readonly linkCount: number;
-  readonly sharedByMe: boolean;
-  readonly rotationNeeded: boolean;
-  readonly trust: 'verified' | 'awaiting-owner-setup' | 'refused';
-  readonly problem?: string;
-}
+/** An album as listed, verified by the SDK (name decrypted, owner-signed state checked): plain data. */
+export type AlbumSummary = AlbumView;

@@ -2,13 +2,12 @@
 // scope `album:<id>`, see [Note: photo scopes]), add/remove, and leaving with "save first".
 // Everything is verified by the SDK (owner-signed state, uploader signatures); refusals
 // (AlbumTrustError, KeyChangedError, IntegrityError) cross to the page as words via errors.ts.
-import type { ThumbnailSize } from '@obscura/crypto';
 import { AlbumTrustError, IntegrityError, KeyChangedError, type AlbumPhoto, type AlbumView, type BrokenAlbumPhoto, type PhotoKeys } from '@obscura/sdk';
 import type { AlbumSummary, PhotoDetails, PhotoItem } from '../shared/types.ts';
 import { AppError } from '../shared/rpc.ts';
 import { registerScope, type PhotoHandle } from './media.ts';
 import { photos as library } from './photos.ts';
-import { idbDelete, idbGet, idbSet } from './store.ts';
+import { cachedThumbnail } from './photos.ts';
 import { state, type LoggedIn } from './state.ts';
 
 /** An album photo as the page sees it: a PhotoItem with who added it and whether my library holds it too. */
@@ -110,28 +109,8 @@ function summary(v: AlbumView): AlbumSummary {
   };
 }
 
-/**
- * Thumbnail ciphertext cached in IndexedDB under the same key as the library's (see
- * [Note: thumbnail cache]): the bytes of a file's thumbnail are the same whichever album or
- * library it is seen from, and every use checks them against the signed manifest again.
- */
-async function cachedThumbnail(keys: PhotoKeys, size: ThumbnailSize): Promise<Uint8Array> {
-  const { library: lib } = state.need;
-  const key = `${keys.fileId}:${size}`;
-  const hit = await idbGet<Uint8Array>('thumbs', key).catch(() => undefined);
-  if (hit) {
-    try {
-      return await lib.thumbnail(keys, size, async () => hit);
-    } catch {
-      await idbDelete('thumbs', key).catch(() => undefined);
-    }
-  }
-  return lib.thumbnail(keys, size, async (s) => {
-    const ct = await lib.session.api.download('getThumbnail', { fileId: keys.fileId, size: s });
-    void idbSet('thumbs', key, ct).catch(() => undefined);
-    return ct;
-  });
-}
+// Thumbnails share the library's ciphertext cache (See [Note: thumbnail cache]): a file's
+// thumbnail bytes are the same whichever album or library it is seen from.
 
 /** The SDK's refusals (the album or a person's key is not what was signed or seen before). */
 const isRefusal = (e: unknown) => e instanceof AlbumTrustError || e instanceof KeyChangedError || e instanceof IntegrityError;

@@ -44,7 +44,7 @@ async function keysOf(fileId: string): Promise<PhotoKeys> {
  * Every display checks the ciphertext against the signed manifest and decrypts it again; a
  * cached copy that fails is dropped and fetched afresh.
  */
-async function cachedThumbnail(keys: PhotoKeys, size: ThumbnailSize): Promise<Uint8Array> {
+export async function cachedThumbnail(keys: PhotoKeys, size: ThumbnailSize): Promise<Uint8Array> {
   const { library } = state.need;
   const key = `${keys.fileId}:${size}`;
   const hit = await idbGet<Uint8Array>('thumbs', key).catch(() => undefined);
