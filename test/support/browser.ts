@@ -78,3 +78,16 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: false });
   return path;
 }
+
+/** Runs a test's steps; when one fails, every open page of `contexts` is saved as a screenshot (`fail-<prefix>-<n>`) to see why. */
+export function screenshotsOnFailure(contexts: readonly BrowserContext[], prefix: string, fn: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    try {
+      await fn();
+    } catch (e) {
+      let n = 0;
+      for (const c of contexts) for (const pg of c.pages()) await screenshot(pg, `fail-${prefix}-${++n}`).catch(() => undefined);
+      throw e;
+    }
+  };
+}

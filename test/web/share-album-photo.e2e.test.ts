@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { Albums, Session } from '@obscura/sdk';
 import { nodeLibrary, nodeThumbnailer, openFileSource } from '@obscura/sdk/node';
-import { launchBrowser, newAppContext, screenshot, watchErrors } from '../support/browser.ts';
+import { launchBrowser, newAppContext, screenshot, watchErrors, screenshotsOnFailure } from '../support/browser.ts';
 import { startServerProcess, removeDir, type ServerProcess } from '../support/server-process.ts';
 import { logInInBrowser, newWebPerson, sdkSession, signUpInBrowser, type WebPerson } from '../support/web-app.ts';
 import { fastOptions } from '../support/sdk.ts';
@@ -43,18 +43,7 @@ after(async () => {
   if (work) await removeDir(work);
 });
 
-/** Runs a test's steps; when one fails, every open page is saved as a screenshot to see why. */
-function shots(fn: () => Promise<void>): () => Promise<void> {
-  return async () => {
-    try {
-      await fn();
-    } catch (e) {
-      let n = 0;
-      for (const c of contexts) for (const pg of c.pages()) await screenshot(pg, `fail-share-album-photo-${++n}`).catch(() => undefined);
-      throw e;
-    }
-  };
-}
+const shots = (fn: () => Promise<void>) => screenshotsOnFailure(contexts, 'share-album-photo', fn);
 
 async function newPage(opts: { phone?: boolean } = {}): Promise<{ page: Page; errors: string[] }> {
   const ctx = await newAppContext(browser, opts);

@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { Albums, Links, Session, fingerprintOf, type UploadResult } from '@obscura/sdk';
 import { nodeLibrary, nodeThumbnailer, openFileSource } from '@obscura/sdk/node';
-import { launchBrowser, newAppContext, screenshot, watchErrors } from '../support/browser.ts';
+import { launchBrowser, newAppContext, screenshot, watchErrors, screenshotsOnFailure } from '../support/browser.ts';
 import { startServerProcess, removeDir, type ServerProcess } from '../support/server-process.ts';
 import { logInInBrowser, newWebPerson, sdkSession, seedPhotos, signUpInBrowser, type WebPerson } from '../support/web-app.ts';
 import { fastOptions } from '../support/sdk.ts';
@@ -52,18 +52,7 @@ after(async () => {
   if (work) await removeDir(work);
 });
 
-/** Runs a test's steps; when one fails, every open page is saved as a screenshot (fail-sharing-<n>) to see why. */
-function shots(fn: () => Promise<void>): () => Promise<void> {
-  return async () => {
-    try {
-      await fn();
-    } catch (e) {
-      let n = 0;
-      for (const c of contexts) for (const pg of c.pages()) await screenshot(pg, `fail-sharing-${++n}`).catch(() => undefined);
-      throw e;
-    }
-  };
-}
+const shots = (fn: () => Promise<void>) => screenshotsOnFailure(contexts, 'sharing', fn);
 
 async function newPage(opts: { phone?: boolean } = {}): Promise<{ page: Page; errors: string[] }> {
   const ctx = await newAppContext(browser, opts);

@@ -6,18 +6,8 @@ import {
   computeLayout, visibleBlocks, neighbour, scrubMarks, markAt, yearLabels, groupAt, itemBox, groupKey, aspectOf,
   UNKNOWN_DATE, type Layout, type LayoutOptions, type SearchStats,
 } from '../src/features/photos/layout.ts';
+import { prng } from '../../../test/support/fixtures.ts';
 
-/** A small deterministic PRNG (mulberry32), so every run lays out the same library. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const OPTS: LayoutOptions = { width: 1000, targetRowHeight: 200, gap: 4, groupBy: 'day', headerHeight: 40, monthTitleHeight: 44, groupGap: 16 };
 const day = (y: number, m: number, d: number, h = 12) => new Date(y, m - 1, d, h).getTime();
