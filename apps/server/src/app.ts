@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { GiB } from '@obscura/protocol';
+import { EXTERNAL_INVITATIONS_PER_DAY_DEFAULT, EXTERNAL_INVITATION_TTL_DAYS_DEFAULT, GiB } from '@obscura/protocol';
 import type { BlobStore } from './blob/blob-store.ts';
 import { installErrorHandling } from './http/errors.ts';
 import { handlers, type Services } from './http/handlers.ts';
@@ -12,6 +12,8 @@ import type { Mailer } from './ports/mailer.ts';
 import type { Database } from './repositories/index.ts';
 import { AlbumService } from './services/albums.ts';
 import { AuthService } from './services/auth.ts';
+import { EmailCodes } from './services/email-codes.ts';
+import { ExternalInvitationService } from './services/external-invitations.ts';
 import { Access } from './services/access.ts';
 import { FileService } from './services/files.ts';
 import { LibraryService } from './services/library.ts';
@@ -38,8 +40,16 @@ export interface AppDeps {
   authRateLimit?: RateLimitPolicy;
   /** Emails one account may look up (usersLookup) per window; default 100 a minute. */
   lookupRateLimit?: RateLimitPolicy;
+  /** Codes mailed per email address (default 5 an hour). */
+  emailCodeMailLimit?: RateLimitPolicy;
   trustProxy?: boolean;
   publicUrl?: string;
+  /** EXTERNAL_INVITATION_TTL_DAYS: an invitation to an email without an account lapses after this many days (default 30). */
+  externalInvitationTtlDays?: number;
+  /** EXTERNAL_INVITATIONS_PER_DAY: such invitations one person may send or re-send per day (default 20). */
+  externalInvitationsPerDay?: number;
+  /** REQUIRE_EMAIL_VERIFICATION: sign-up needs a mailed code proving the email (default off). */
+  requireEmailVerification?: boolean;
   /** Invitation mails (outbox folder or SMTP); without one, mails are only logged. */
   mailer?: Mailer;
   /**
@@ -51,6 +61,8 @@ export interface AppDeps {
   /** The built web app (apps/web/dist) served at `/`; without one, `/s/…` is a plain page about the CLI. */
   webDir?: string;
 }
+
+const DAY_MS = 24 * 3600_000;
 
 /** Used when no mailer is given: says in the log that a mail was not delivered. */
 const logOnlyMailer = (logger: Logger): Mailer => ({
@@ -70,17 +82,26 @@ export async function createServices(deps: AppDeps): Promise<Services> {
   const sessions = new SessionService(db, clock, random, deps.sessionTtlMs ?? 30 * 24 * 3600_000);
   const limiter = new RateLimiter(db.repos.rateLimits, clock, deps.authRateLimit ?? { limit: 10, windowMs: 60_000 });
   const opaque = await createOpaqueServer(deps.opaqueServerSetup);
-  const auth = new AuthService(db, clock, random, opaque, sessions, limiter, deps.defaultQuotaBytes ?? 10 * GiB, deps.opaqueServerSetup);
+  const mailer = deps.mailer ?? logOnlyMailer(logger);
+  const emailCodes = new EmailCodes(db, clock, random, mailer, logger, limiter,
+    new RateLimiter(db.repos.rateLimits, clock, deps.emailCodeMailLimit ?? { limit: 5, windowMs: 3600_000 }));
+  const auth = new AuthService(db, clock, random, opaque, sessions, limiter, deps.defaultQuotaBytes ?? 10 * GiB, deps.opaqueServerSetup,
+    emailCodes, deps.requireEmailVerification ?? false);
   const throttle = new LinkThrottle(db, clock);
   const access = new Access({ throttle, liveLink: (linkId) => liveLink(db.repos, clock, linkId) });
   const files = new FileService(db, deps.blobs, clock, access, logger);
   const library = new LibraryService(db, clock, files, access);
   const lookupLimiter = new RateLimiter(db.repos.rateLimits, clock, deps.lookupRateLimit ?? { limit: 100, windowMs: 60_000 });
-  const albums = new AlbumService(db, clock, random, files, access, deps.mailer ?? logOnlyMailer(logger), logger, deps.publicUrl ?? deps.listenUrl, lookupLimiter);
+  const publicUrl = deps.publicUrl ?? deps.listenUrl;
+  const externalLimiter = new RateLimiter(db.repos.rateLimits, clock,
+    { limit: deps.externalInvitationsPerDay ?? EXTERNAL_INVITATIONS_PER_DAY_DEFAULT, windowMs: DAY_MS });
+  const externalInvitations = new ExternalInvitationService(db, clock, random, access, mailer, logger, publicUrl,
+    (deps.externalInvitationTtlDays ?? EXTERNAL_INVITATION_TTL_DAYS_DEFAULT) * DAY_MS, externalLimiter);
+  const albums = new AlbumService(db, clock, random, files, access, mailer, logger, publicUrl, lookupLimiter, externalInvitations);
   const links = new LinkService(db, clock, files, throttle, access);
   const sweeper = new Sweeper(db, clock, files, logger);
   const setup = new SetupService(db, clock);
-  return { auth, sessions, files, library, albums, links, sweeper, setup };
+  return { auth, emailCodes, sessions, files, library, albums, externalInvitations, links, sweeper, setup };
 }
 
 /** The Fastify app without listening (tests use `app.inject()`); `startServer` listens. */

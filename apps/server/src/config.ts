@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { GiB } from '@obscura/protocol';
+import { EXTERNAL_INVITATIONS_PER_DAY_DEFAULT, EXTERNAL_INVITATION_TTL_DAYS_DEFAULT, GiB } from '@obscura/protocol';
 import type { S3Settings } from './blob/s3-blob-store.ts';
 
 export interface ServerConfig {
@@ -21,6 +21,12 @@ export interface ServerConfig {
   userLookupRateLimitPerMinute: number;
   /** Trust X-Forwarded-For (behind a reverse proxy). */
   trustProxy: boolean;
+  /** Days an invitation to an email without an account stays open (it can be re-sent after). */
+  externalInvitationTtlDays: number;
+  /** Invitations to emails without an account one person may send or re-send per day. */
+  externalInvitationsPerDay: number;
+  /** Sign-up needs a mailed code proving the email (else only to receive invitations sent before the account existed). */
+  requireEmailVerification: boolean;
   /** smtp://user:pass@host:587 sends mail by SMTP; unset writes `.eml` files into `${dataDir}/outbox`. */
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -56,6 +62,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // 100 = SHARE_BATCH_MAX: sharing with the most people one request allows always fits.
     userLookupRateLimitPerMinute: int(env, 'USER_LOOKUP_RATE_LIMIT_PER_MINUTE', 100, 1),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    externalInvitationTtlDays: int(env, 'EXTERNAL_INVITATION_TTL_DAYS', EXTERNAL_INVITATION_TTL_DAYS_DEFAULT, 1),
+    externalInvitationsPerDay: int(env, 'EXTERNAL_INVITATIONS_PER_DAY', EXTERNAL_INVITATIONS_PER_DAY_DEFAULT, 1),
+    requireEmailVerification: bool(env, 'REQUIRE_EMAIL_VERIFICATION', false),
     smtpUrl: smtpUrl(env.SMTP_URL),
     mailFrom: env.MAIL_FROM || 'Obscura <no-reply@localhost>',
     webDir: env.WEB_DIR || fileURLToPath(new URL('../../web/dist', import.meta.url)),

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppError } from '../src/errors.ts';
 import { Access, type AccessRepos } from '../src/services/access.ts';
-import type { AlbumReadGrant, AlbumRow, FileRow, LibraryItemRow, LinkRow, MemberRow, Role } from '../src/repositories/index.ts';
+import type { AlbumReadGrant, AlbumRow, ExternalInvitationWithAlbum, FileRow, LibraryItemRow, LinkRow, MemberRow, Role } from '../src/repositories/index.ts';
 
 const file = (id: string, uploaderId = 'alice'): FileRow => ({
   id, uploaderId, quotaOwnerId: uploaderId, status: 'complete', blockCount: 1, encryptedSize: 1, chargedBytes: 1,
@@ -31,6 +31,12 @@ function world() {
   const library = [libItem('alice', 'f1', 'active'), libItem('alice', 'f3', 'trashed'), libItem('carol', 'f3', 'active')];
   const items: Record<string, string[]> = { a: ['f2'] };
   const links: LinkRow[] = [{ id: 'l1', ownerId: 'alice', kind: 'album', fileId: null, albumId: 'a' } as LinkRow];
+  // x1: Alice invited an email without an account to her album; x2: Bob's invitation to album A, made
+  // while he owned it (the access module must still check that the sender owns the album).
+  const externals = [
+    { id: 'x1', albumId: 'a', invitedBy: 'alice', albumOwnerId: 'alice', email: 'new@example.org', status: 'pending' },
+    { id: 'x2', albumId: 'a', invitedBy: 'bob', albumOwnerId: 'alice', email: 'other@example.org', status: 'pending' },
+  ] as ExternalInvitationWithAlbum[];
   const repos: AccessRepos = {
     files: { findMany: async (ids) => { calls.push('files.findMany'); return files.filter((f) => ids.includes(f.id)); } },
     library: { findMany: async (userId, ids) => { calls.push('library.findMany'); return library.filter((i) => i.userId === userId && ids.includes(i.fileId)); } },
@@ -55,6 +61,7 @@ function world() {
       },
     },
     links: { findMany: async (ids) => { calls.push('links.findMany'); return links.filter((l) => ids.includes(l.id)); } },
+    externalInvitations: { findMany: async (ids) => { calls.push('externalInvitations.findMany'); return externals.filter((x) => ids.includes(x.id)); } },
   };
   return { repos, calls };
 }
@@ -116,6 +123,15 @@ describe('access module', () => {
     assert.equal(await code(access.one(repos, { actor: as('alice'), permission: 'invitation.respond', id: 'm-a-alice' })), '404 invitation m-a-alic… not found', 'the owner row is no invitation');
     assert.equal((await access.one(repos, { actor: as('alice'), permission: 'link.manage', id: 'l1' })).id, 'l1');
     assert.equal(await code(access.one(repos, { actor: as('bob'), permission: 'link.manage', id: 'l1' })), '404 public link l1… not found among your links');
+  });
+
+  test('invitations to emails without an account: only the sender, while they own the album; anyone else is told nothing', async () => {
+    const { repos } = world();
+    const manage = (u: string, id: string) => access.one(repos, { actor: as(u), permission: 'externalInvitation.manage', id });
+    assert.equal((await manage('alice', 'x1')).email, 'new@example.org');
+    for (const u of ['bob', 'vic', 'pat', 'stranger']) assert.equal(await code(manage(u, 'x1')), '404 invitation x1… not found among the invitations you sent', u);
+    assert.equal(await code(manage('bob', 'x2')), '404 invitation x2… not found among the invitations you sent', 'sent by Bob, but the album is not his');
+    assert.equal(await code(manage('alice', 'x2')), '404 invitation x2… not found among the invitations you sent', 'the album is hers, but she did not send it');
   });
 
   test('a set of ids costs one query per permission; one id the caller may not see refuses the whole set', async () => {

@@ -14,7 +14,7 @@ import {
   addItems, album, allEpochs, blob, createAlbum, invitationOf, invite, join, rotationFor, signedState, uploadToAlbum, userId,
 } from './album-helpers.ts';
 import { createLink, linkBody, linkHeader, proofPair } from './link-helpers.ts';
-import { call, fakeFile, login, makeTestApp, putBlock, signup, signupRequest, startPasswordChange, uploadFile, type Account, type TestApp } from './helpers.ts';
+import { call, fakeFile, login, makeTestApp, MemoryMailer, putBlock, signup, signupRequest, startPasswordChange, uploadFile, type Account, type TestApp } from './helpers.ts';
 
 const ACTORS = ['owner', 'editor', 'viewer', 'pending', 'declined', 'removed', 'left', 'stranger', 'anonymous', 'visitor', 'wrongProof'] as const;
 type Actor = (typeof ACTORS)[number];
@@ -27,6 +27,8 @@ interface Scenario {
   albumId: string; p1: string; p2: string; epoch: number; stateSeq: number; pendingInvitation: string; ownerExtraSession: string;
   /** A live album link (downloads on), a link that expired, one that was deleted; and the proof of each. */
   link: string; expiredLink: string; deletedLink: string; proof: string;
+  /** The owner's pending invitation of an email without an account to the album. */
+  external: string;
 }
 interface Req { token?: string; params?: Record<string, string | number>; body?: unknown; query?: string; payload?: Buffer; headers?: Record<string, string> }
 interface Row {
@@ -53,8 +55,10 @@ const members = (status = 200) => exp({ owner: status, editor: status, viewer: s
 
 // [Note: a refusal changes nothing] every refused request must leave every table as it was,
 // apart from the bookkeeping of refusals themselves (rate limits, link throttling, log-in
-// attempts) and a session's last-seen time.
-const VOLATILE: Record<string, string[] | 'all'> = { rate_limits: 'all', link_throttle: 'all', auth_attempts: 'all', sessions: ['last_seen_at'] };
+// attempts, wrong tries of a mailed code) and a session's last-seen time.
+const VOLATILE: Record<string, string[] | 'all'> = {
+  rate_limits: 'all', link_throttle: 'all', auth_attempts: 'all', sessions: ['last_seen_at'], email_verifications: ['attempts'],
+};
 async function snapshot(t: TestApp): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const table of MATRIX_TABLES) {
@@ -68,13 +72,14 @@ async function snapshot(t: TestApp): Promise<Map<string, string>> {
   return out;
 }
 const MATRIX_TABLES = ['users', 'sessions', 'files', 'file_blocks', 'library_items', 'albums', 'album_members', 'album_keys', 'album_items', 'album_states',
-  'account_setups', 'links', 'link_keys', 'settings'];
+  'account_setups', 'links', 'link_keys', 'settings', 'external_invitations', 'email_verifications'];
 
 for (const dialect of DIALECTS) describe(`authorization matrix on ${dialect}`, () => {
   let t: TestApp;
+  const mailer = new MemoryMailer();
   const acct = {} as Record<Member, Account>;
   before(async () => {
-    t = await makeTestApp({ dialect });
+    t = await makeTestApp({ dialect, mailer });
     for (const a of ACTORS) if (!NO_ACCOUNT.includes(a)) acct[a as Member] = await signup(t.app, `${a}-${randomUUID().slice(0, 8)}@example.org`, 'correct horse battery', a);
   });
   after(() => t.close());
@@ -106,8 +111,11 @@ for (const dialect of DIALECTS) describe(`authorization matrix on ${dialect}`, (
     const expired = await createLink(t.app, owner.token, { kind: 'album', albumId }, { epochs: 2, expiresAt: new Date(t.clock.now() + 60_000).toISOString() });
     const deleted = await createLink(t.app, owner.token, { kind: 'album', albumId }, { epochs: 2 });
     assert.equal((await call(t.app, 'deleteLink', { token: owner.token, params: { linkId: deleted.linkId } })).statusCode, 200);
+    const ext = await call(t.app, 'shareAlbum', { token: owner.token, params: { albumId }, body: { invites: [], external: [{ email: newEmail(), role: 'viewer' }] } });
+    assert.equal(ext.statusCode, 200, ext.body);
     t.clock.advance(120_000);
     return {
+      external: ext.json().external[0].id,
       albumId, p1, p2, epoch: 2, stateSeq: (await album(t.app, owner.token, albumId)).state.seq, pendingInvitation: await invitationOf(t.app, pending, albumId), ownerExtraSession: extra.sessionId,
       link: link.linkId, expiredLink: expired.linkId, deletedLink: deleted.linkId, proof: link.proofB64Url,
     };
@@ -119,6 +127,13 @@ for (const dialect of DIALECTS) describe(`authorization matrix on ${dialect}`, (
   const remaining: Member[] = ['owner', 'editor', 'viewer', 'pending'];
   const opaqueReq = () => opaque.client.startRegistration({ password: 'x' }).registrationRequest;
   const newEmail = () => `n-${randomUUID().slice(0, 8)}@example.org`;
+  /** A code mailed to the actor's own email (as verifyEmail wants), or a made-up one for callers without an account. */
+  const ownCode = async (a: Actor) => {
+    if (!isMember(a)) return { verificationId: randomUUID(), code: '12345678' };
+    const { verificationId } = (await call(t.app, 'requestEmailCode', { body: { email: acct[a].email } })).json();
+    const subject = mailer.sent.filter((m) => m.kind === 'email-code' && m.to === acct[a].email).at(-1)!.subject;
+    return { verificationId, code: subject.replace(/\D/g, '') };
+  };
 
   const rows: Row[] = [
     { route: 'health', req: () => ({}), expect: publicRoute(200) },
@@ -130,6 +145,7 @@ for (const dialect of DIALECTS) describe(`authorization matrix on ${dialect}`, (
     },
     { route: 'loginStart', req: () => ({ body: { email: acct.stranger.email, startLoginRequestB64: opaque.client.startLogin({ password: 'x' }).startLoginRequest } }), expect: publicRoute(200) },
     { route: 'loginFinish', req: () => ({ body: { loginId: randomUUID(), finishLoginRequestB64: 'AAAA' } }), expect: publicRoute(401) },
+    { route: 'requestEmailCode', req: () => ({ body: { email: newEmail() } }), expect: publicRoute(200) },
     { route: 'recoveryStart', req: () => ({ body: { email: acct.stranger.email, registrationRequestB64: opaqueReq() } }), expect: publicRoute(200) },
     {
       route: 'recoveryFinish', expect: publicRoute(401),
@@ -162,6 +178,8 @@ for (const dialect of DIALECTS) describe(`authorization matrix on ${dialect}`, (
     { route: 'startSetup', req: () => ({ body: { total: 1 } }), expect: everyone(200) },
     { route: 'setupProgress', req: () => ({ body: { done: 1, total: 1 } }), expect: everyone(409) },
     { route: 'finishSetup', req: () => ({}), expect: everyone(200) },
+    { route: 'verifyEmail', req: async (_fx, a) => ({ body: await ownCode(a) }), expect: everyone(200) },
+    { route: 'verifyEmail', variant: 'a wrong code', req: async (_fx, a) => { const c = await ownCode(a); return { body: { ...c, code: c.code === '00000000' ? '00000001' : '00000000' } }; }, expect: everyone(400) },
     { route: 'revokeSession', req: (fx) => ({ params: { sessionId: fx.ownerExtraSession } }), expect: exp({ owner: 200 }) },
 
     { route: 'createFile', variant: 'into my library', req: () => ({ body: fakeFile([10]).body }), expect: everyone(200) },
@@ -214,6 +232,11 @@ for (const dialect of DIALECTS) describe(`authorization matrix on ${dialect}`, (
       route: 'shareAlbum', req: (fx) => ({ params: { albumId: fx.albumId }, body: { invites: [{ userId: id('stranger'), role: 'viewer', sealedKeys: allEpochs(fx.epoch) }], state: signedState(fx.stateSeq + 1) } }),
       expect: ownerOnly(),
     },
+    {
+      route: 'shareAlbum', variant: 'an email without an account',
+      req: (fx) => ({ params: { albumId: fx.albumId }, body: { invites: [], external: [{ email: newEmail(), role: 'viewer' }] } }),
+      expect: ownerOnly(),
+    },
     { route: 'updateMember', req: (fx) => ({ params: { albumId: fx.albumId, userId: id('viewer') }, body: { role: 'editor', state: signedState(fx.stateSeq + 1) } }), expect: ownerOnly() },
     {
       route: 'removeMember', req: (fx) => ({ params: { albumId: fx.albumId, userId: id('viewer') }, body: { rotation: rotation(fx, ['owner', 'editor', 'pending']) } }),
@@ -232,6 +255,9 @@ for (const dialect of DIALECTS) describe(`authorization matrix on ${dialect}`, (
       expect: ownerOnly(409),
     },
     { route: 'listAlbumStates', req: (fx) => ({ params: { albumId: fx.albumId } }), expect: exp({ owner: 200, editor: 200, viewer: 200, pending: 200 }) },
+    { route: 'listExternalInvitations', req: () => ({}), expect: everyone(200) },
+    { route: 'cancelExternalInvitation', req: (fx) => ({ params: { invitationId: fx.external } }), expect: exp({ owner: 200 }) },
+    { route: 'resendExternalInvitation', req: (fx) => ({ params: { invitationId: fx.external } }), expect: exp({ owner: 200 }) },
     { route: 'listInvitations', req: () => ({}), expect: everyone(200) },
     { route: 'acceptInvitation', req: (fx) => ({ params: { invitationId: fx.pendingInvitation } }), expect: exp({ pending: 200 }) },
     { route: 'declineInvitation', req: (fx) => ({ params: { invitationId: fx.pendingInvitation } }), expect: exp({ pending: 200 }) },

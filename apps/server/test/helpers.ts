@@ -34,7 +34,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function makeTestApp(opts: { quotaBytes?: number; rateLimit?: RateLimitPolicy; lookupRateLimit?: RateLimitPolicy; sessionTtlMs?: number; dialect?: DialectName; mailer?: Mailer; publicUrl?: string } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  quotaBytes?: number; rateLimit?: RateLimitPolicy; lookupRateLimit?: RateLimitPolicy; emailCodeMailLimit?: RateLimitPolicy; sessionTtlMs?: number; dialect?: DialectName; mailer?: Mailer; publicUrl?: string;
+  externalInvitationTtlDays?: number; externalInvitationsPerDay?: number; requireEmailVerification?: boolean;
+}
+
+export async function makeTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const dir = await mkdtemp(join(tmpdir(), 'obscura-server-'));
   let closeDb: () => Promise<void>;
   let db: Database;
@@ -55,9 +60,14 @@ export async function makeTestApp(opts: { quotaBytes?: number; rateLimit?: RateL
     defaultQuotaBytes: opts.quotaBytes ?? 1024 * 1024 * 1024,
     authRateLimit: opts.rateLimit ?? { limit: 1000, windowMs: 60_000 },
     lookupRateLimit: opts.lookupRateLimit ?? { limit: 1000, windowMs: 60_000 },
+    // `emailCodeMailLimit: undefined` given explicitly: the server's default (5 an hour).
+    emailCodeMailLimit: 'emailCodeMailLimit' in opts ? opts.emailCodeMailLimit : { limit: 1000, windowMs: 3600_000 },
     ...(opts.sessionTtlMs ? { sessionTtlMs: opts.sessionTtlMs } : {}),
     ...(opts.mailer ? { mailer: opts.mailer } : {}),
     ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+    ...(opts.externalInvitationTtlDays !== undefined ? { externalInvitationTtlDays: opts.externalInvitationTtlDays } : {}),
+    ...(opts.externalInvitationsPerDay !== undefined ? { externalInvitationsPerDay: opts.externalInvitationsPerDay } : {}),
+    ...(opts.requireEmailVerification !== undefined ? { requireEmailVerification: opts.requireEmailVerification } : {}),
   });
   return {
     app, clock, logger, db, blobs, dir,

@@ -177,3 +177,32 @@ test('config: SMTP_URL and MAIL_FROM, with a clear error for a malformed URL', (
 function subjectOf(eml: string): string {
   return decodeWords(/^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(eml)![1]!.replace(/\r?\n[ \t]+/g, ' '));
 }
+
+test('outbox: the invitation to an email without an account and the email code, as .eml; the log line never holds the code', async () => {
+  const { externalInvitationMail } = await import('../src/services/invitation-mail.ts');
+  const { emailCodeMail } = await import('../src/services/email-codes.ts');
+  const dir = await mkdtemp(join(tmpdir(), 'obscura-outbox-'));
+  try {
+    const logger = new MemoryLogger();
+    const mailer = new OutboxMailer(join(dir, 'outbox'), 'Obscura <no-reply@localhost>', new ManualClock(), systemRandom, logger);
+    const expiresAt = Date.UTC(2026, 11, 26, 12, 0, 0);
+    await mailer.send(externalInvitationMail({ to: 'new+one@example.org', sharer, role: 'viewer', expiresAt, publicUrl: 'https://photos.example.org', albumName: 'Été' }));
+    await mailer.send(emailCodeMail('new+one@example.org', '01234567'));
+    const files = (await readdir(join(dir, 'outbox'))).sort();
+    const emls = await Promise.all(files.map((f) => readFile(join(dir, 'outbox', f), 'utf8')));
+    const inv = parseEml(emls.find((e) => /external-invitation/.test(files[emls.indexOf(e)]!))!);
+    const code = parseEml(emls.find((e) => /email-code/.test(files[emls.indexOf(e)]!))!);
+    assert.equal(inv.subject, '"Alice Liddell" invited you to the album "Été" on Obscura');
+    assert.match(inv.body, /^Create one here: https:\/\/photos\.example\.org\/signup\?email=new%2Bone%40example\.org&invited=1$/m);
+    assert.match(inv.body, /^This invitation lapses on 26 December 2026 at 12:00 UTC\.$/m);
+    assert.match(htmlText(inv.html!), /Create your account .*Use this email address \(new\+one@example\.org\)/);
+    assert.equal(code.subject, 'Your Obscura code: 0123 4567');
+    assert.match(code.body, /^ {4}0123 4567$/m);
+    assert.match(htmlText(code.html!), /0123 4567/);
+    assert.equal(logger.lines.length, 2);
+    assert.ok(logger.lines.every((l) => !/01234567|0123 4567/.test(l)), logger.lines.join('\n'));
+    assert.match(logger.lines.find((l) => l.includes('email-code'))!, /^mail: email-code for new\+one@example\.org written to outbox\/.+\.eml$/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

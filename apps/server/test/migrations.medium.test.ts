@@ -4,7 +4,8 @@ import { sql, type Kysely } from 'kysely';
 import { migrateDownAll, migrateToLatest, migrations } from '../src/db/migrations/index.ts';
 import { DIALECTS, freshDb } from './dialects.ts';
 
-const TABLES = ['account_setups', 'album_items', 'album_keys', 'album_members', 'album_states', 'albums', 'auth_attempts', 'file_blocks', 'files', 'library_items', 'link_keys', 'link_throttle', 'links', 'rate_limits', 'sessions', 'settings', 'users'];
+const TABLES = ['account_setups', 'album_items', 'album_keys', 'album_members', 'album_states', 'albums', 'auth_attempts', 'email_verifications', 'external_invitations',
+  'file_blocks', 'files', 'library_items', 'link_keys', 'link_throttle', 'links', 'rate_limits', 'sessions', 'settings', 'users'];
 
 async function appTables(db: Kysely<any>): Promise<string[]> {
   const tables = await db.introspection.getTables();

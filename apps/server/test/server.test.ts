@@ -19,6 +19,14 @@ test('loadConfig: defaults, overrides and clear errors', () => {
   assert.deepEqual([c.port, c.databaseUrl, c.defaultQuotaBytes, c.sessionTtlDays, c.publicUrl], [9000, 'postgres://u@h/db', 1000, 2, 'https://photos.example']);
   assert.throws(() => loadConfig({ PORT: 'eighty' }), /PORT must be an integer/);
   assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL must start with postgres/);
+  // Invitations to people without an account, and email codes.
+  assert.deepEqual([d.externalInvitationTtlDays, d.externalInvitationsPerDay, d.requireEmailVerification], [30, 20, false]);
+  const x = loadConfig({ EXTERNAL_INVITATION_TTL_DAYS: '7', EXTERNAL_INVITATIONS_PER_DAY: '5', REQUIRE_EMAIL_VERIFICATION: '1' });
+  assert.deepEqual([x.externalInvitationTtlDays, x.externalInvitationsPerDay, x.requireEmailVerification], [7, 5, true]);
+  assert.equal(loadConfig({ REQUIRE_EMAIL_VERIFICATION: 'false' }).requireEmailVerification, false);
+  assert.throws(() => loadConfig({ EXTERNAL_INVITATION_TTL_DAYS: '0' }), /EXTERNAL_INVITATION_TTL_DAYS must be an integer >= 1, got "0"/);
+  assert.throws(() => loadConfig({ EXTERNAL_INVITATIONS_PER_DAY: 'many' }), /EXTERNAL_INVITATIONS_PER_DAY must be an integer >= 1/);
+  assert.throws(() => loadConfig({ REQUIRE_EMAIL_VERIFICATION: 'yes' }), /REQUIRE_EMAIL_VERIFICATION must be true, false, 1 or 0, got "yes"/);
 });
 
 test('startServer listens over HTTP, keeps one OPAQUE setup across restarts, and closes', async () => {
@@ -29,7 +37,7 @@ test('startServer listens over HTTP, keeps one OPAQUE setup across restarts, and
     const s1 = await startServer(config, { logger });
     const health = await fetch(`${s1.url}/api/health`);
     assert.equal(health.status, 200);
-    assert.deepEqual(await health.json(), { ok: true, protocolVersion: 1 });
+    assert.deepEqual(await health.json(), { ok: true, protocolVersion: 1, signup: { emailVerification: 'optional' } });
     await s1.close();
     assert.ok((await stat(join(dir, 'obscura.db'))).isFile());
 

@@ -68,6 +68,18 @@ export const INVITE_MESSAGE_SEALED_MAX = 16 * KiB;
 /** Opt-in plaintext for the invitation email only (never stored). */
 export const INVITE_EMAIL_ALBUM_NAME_MAX = 200;
 export const INVITE_EMAIL_MESSAGE_MAX = 2000;
+/** An invitation to an email without an account lapses after this many days (EXTERNAL_INVITATION_TTL_DAYS). */
+export const EXTERNAL_INVITATION_TTL_DAYS_DEFAULT = 30;
+/** Invitations to emails without an account one person may send (or re-send) per day (EXTERNAL_INVITATIONS_PER_DAY). */
+export const EXTERNAL_INVITATIONS_PER_DAY_DEFAULT = 20;
+
+// ---------------------------------------------------------------- email verification
+
+/** The one-time code mailed to prove an email address: this many decimal digits. */
+export const EMAIL_CODE_DIGITS = 8;
+/** A code is good for this long, and for this many wrong tries. */
+export const EMAIL_CODE_TTL_MS = 15 * 60 * 1000;
+export const EMAIL_CODE_ATTEMPTS_MAX = 5;
 
 // ---------------------------------------------------------------- public links
 

@@ -3,7 +3,7 @@ import {
   ALBUM_METADATA_CIPHERTEXT_MAX, ALBUM_STATE_MAX, INVITE_EMAIL_ALBUM_NAME_MAX, INVITE_EMAIL_MESSAGE_MAX, INVITE_MESSAGE_SEALED_MAX, SEALED_KEY_MAX, SHARE_BATCH_MAX,
   BATCH_MAX, BLOCK_CIPHERTEXT_MAX, CHANGES_LIMIT_MAX, ENVELOPE_MAX, MANIFEST_MAX, MAX_BLOCKS_PER_FILE,
   METADATA_CIPHERTEXT_MAX, OPAQUE_MESSAGE_MAX, OPAQUE_REGISTRATION_RECORD_BYTES, PUBLIC_KEY_BYTES, SIGNATURE_MAX, THUMBNAIL_CIPHERTEXT_MAX,
-  WRAPPED_KEY_MAX, LINK_ACCESS_PROOF_BYTES, LINK_PASSWORD_PARAMS_MAX, LINKS_PER_ALBUM_MAX,
+  WRAPPED_KEY_MAX, LINK_ACCESS_PROOF_BYTES, LINK_PASSWORD_PARAMS_MAX, LINKS_PER_ALBUM_MAX, EMAIL_CODE_DIGITS,
 } from './constants.ts';
 
 // ---------------------------------------------------------------- building blocks
@@ -102,7 +102,23 @@ export const SignupFinishBody = Type.Object({
    * free ([Note: uniform sign-up] in the server's AuthService).
    */
   startLoginRequestB64: OpaqueMessageB64,
+  /**
+   * The one-time code mailed by requestEmailCode for this email: proves the address, so the new
+   * account receives the invitations sent to it before it existed. Required when the server's
+   * REQUIRE_EMAIL_VERIFICATION is on (Health.signup.emailVerification 'required').
+   */
+  emailVerification: Type.Optional(Type.Object({ verificationId: Uuid, code: Type.String({ pattern: `^[0-9]{${EMAIL_CODE_DIGITS}}$` }) })),
 });
+
+/** Ask for a one-time code by mail to prove an email address (before sign-up, or later from the account). */
+export const EmailCodeBody = Type.Object({ email: Email });
+export const EmailCodeStarted = Type.Object({
+  verificationId: Uuid,
+  expiresAt: Timestamp,
+});
+export const EmailCode = Type.Object({ verificationId: Uuid, code: Type.String({ pattern: `^[0-9]{${EMAIL_CODE_DIGITS}}$` }) });
+/** An account proved its email: invitations sent to that address before it had an account are now its own. */
+export const EmailVerified = Type.Object({ ok: Type.Literal(true), claimedInvitations: Type.Integer({ minimum: 0 }) });
 
 export const LoginStartBody = Type.Object({ email: Email, startLoginRequestB64: OpaqueMessageB64 });
 export const LoginStartResponse = Type.Object({ loginId: Uuid, loginResponseB64: Type.String() });
@@ -120,6 +136,8 @@ export const StorageCharges = Type.Object({
 
 export const Me = Type.Object({
   user: User,
+  /** Whether the account proved its email with a mailed code (absent from older servers: false). */
+  emailVerified: Type.Optional(Type.Boolean()),
   storage: Type.Object({ usedBytes: Bytes, quotaBytes: Bytes }),
   /** Absent from servers older than the one-payer rule. */
   charges: Type.Optional(StorageCharges),
@@ -324,8 +342,14 @@ export type UserRef = Static<typeof UserRef>;
 
 export const UsersLookupBody = Type.Object({
   emails: Type.Array(Email, { minItems: 1, maxItems: SHARE_BATCH_MAX }),
+  /** true: answer emails without an account in `missing` instead of refusing the lookup with 404. */
+  allowMissing: Type.Optional(Type.Boolean()),
 });
-export const UsersLookupResult = Type.Object({ users: Type.Array(UserRef) });
+export const UsersLookupResult = Type.Object({
+  users: Type.Array(UserRef),
+  /** With allowMissing: the asked emails (normalized) that have no account. */
+  missing: Type.Optional(Type.Array(Type.String())),
+});
 export type UsersLookupResult = Static<typeof UsersLookupResult>;
 
 // ---------------------------------------------------------------- albums
@@ -508,6 +532,29 @@ export const AddAlbumItemsBody = Type.Object({
 export const AddedCount = Type.Object({ added: Type.Integer() });
 export const RemovedCount = Type.Object({ removed: Type.Integer() });
 
+/**
+ * 'pending': no account with this email has proved it yet; 'signed-up': it has (`invitee`), and
+ * waits for the sharer's client to seal the album keys to it; 'expired': lapsed unanswered (re-send).
+ */
+export const ExternalInvitationStatus = Type.Union([Type.Literal('pending'), Type.Literal('signed-up'), Type.Literal('expired')]);
+export const ExternalInvitation = Type.Object({
+  id: Uuid,
+  albumId: Uuid,
+  albumKind: AlbumKind,
+  email: Type.String(),
+  role: MemberRole,
+  status: ExternalInvitationStatus,
+  invitedAt: Timestamp,
+  expiresAt: Timestamp,
+  /** The account that signed up with this email and proved it; null before. Its keys are the SERVER's word: pin and show the fingerprint. */
+  invitee: Type.Union([UserRef, Type.Null()]),
+  messageSealedB64: Type.Union([Type.String(), Type.Null()]),
+});
+export type ExternalInvitation = Static<typeof ExternalInvitation>;
+export const ExternalInvitationList = Type.Object({ invitations: Type.Array(ExternalInvitation) });
+export type ExternalInvitationList = Static<typeof ExternalInvitationList>;
+export const ExternalInvitationParams = Type.Object({ invitationId: Uuid });
+
 export const AlbumMember = Type.Object({
   invitationId: Uuid,
   user: UserRef,
@@ -519,7 +566,11 @@ export const AlbumMember = Type.Object({
   respondedAt: Type.Union([Timestamp, Type.Null()]),
 });
 export type AlbumMember = Static<typeof AlbumMember>;
-export const AlbumMembers = Type.Object({ members: Type.Array(AlbumMember) });
+export const AlbumMembers = Type.Object({
+  members: Type.Array(AlbumMember),
+  /** Invitations to emails without an account (the owner only sees these; others get none). */
+  external: Type.Optional(Type.Array(ExternalInvitation)),
+});
 export type AlbumMembers = Static<typeof AlbumMembers>;
 
 export const ShareInvite = Type.Object({
@@ -540,7 +591,34 @@ export const ShareInvite = Type.Object({
   })),
 });
 export type ShareInvite = Static<typeof ShareInvite>;
-export const ShareAlbumBody = Type.Object({ invites: Type.Array(ShareInvite, { minItems: 1, maxItems: SHARE_BATCH_MAX }), state: SignedAlbumStateInput });
+/**
+ * An invitation to an email that has no account yet ([Note: external invitations] in the server):
+ * the server keeps the email, role, album and sharer — nothing that decrypts anything. When that
+ * person signs up and proves the email, the sharer's client seals the album keys to their new
+ * keys with an ordinary share naming `externalInvitationId`.
+ */
+export const ExternalInviteInput = Type.Object({
+  email: Email,
+  role: MemberRole,
+  /** The in-app message, sealed to the SHARER's own keys until their client seals it to the invitee. */
+  messageSealedB64: Type.Optional(B64(INVITE_MESSAGE_SEALED_MAX, { minBytes: 1 })),
+  /** Opt-in, as for ShareInvite.email: album name and message in the invitation mail; never stored. */
+  mail: Type.Optional(Type.Object({
+    albumName: Type.Optional(Type.String({ minLength: 1, maxLength: INVITE_EMAIL_ALBUM_NAME_MAX, pattern: SINGLE_LINE_TEXT_PATTERN })),
+    message: Type.Optional(Type.String({ minLength: 1, maxLength: INVITE_EMAIL_MESSAGE_MAX, pattern: MULTI_LINE_TEXT_PATTERN })),
+  })),
+});
+export type ExternalInviteInput = Static<typeof ExternalInviteInput>;
+export const ShareAlbumBody = Type.Object({
+  /** People with an account. Each may name the external invitation it completes (`externalInvitationId`). */
+  invites: Type.Array(Type.Intersect([ShareInvite, Type.Object({ externalInvitationId: Type.Optional(Uuid) })]), { maxItems: SHARE_BATCH_MAX }),
+  /** Required when `invites` is not empty: the owner-signed state whose roster adds them. */
+  state: Type.Optional(SignedAlbumStateInput),
+  /** Emails without an account: pending external invitations (they count toward the 100 people). */
+  external: Type.Optional(Type.Array(ExternalInviteInput, { maxItems: SHARE_BATCH_MAX })),
+});
+
+
 export const UpdateMemberBody = Type.Object({ role: MemberRole, state: SignedAlbumStateInput });
 
 export const Invitation = Type.Object({
@@ -559,7 +637,20 @@ export const Invitation = Type.Object({
   messageSealedB64: Type.Union([Type.String(), Type.Null()]),
 });
 export type Invitation = Static<typeof Invitation>;
-export const InvitationList = Type.Object({ invitations: Type.Array(Invitation) });
+/** An invitation sent to my email before I had an account: it waits for the sharer's client to seal the album keys to mine. */
+export const WaitingInvitation = Type.Object({
+  id: Uuid,
+  albumKind: AlbumKind,
+  role: MemberRole,
+  invitedBy: UserRef,
+  invitedAt: Timestamp,
+});
+export type WaitingInvitation = Static<typeof WaitingInvitation>;
+export const InvitationList = Type.Object({
+  invitations: Type.Array(Invitation),
+  /** Absent from older servers. */
+  waiting: Type.Optional(Type.Array(WaitingInvitation)),
+});
 export type InvitationList = Static<typeof InvitationList>;
 
 // ---------------------------------------------------------------- public links
@@ -715,6 +806,11 @@ export const LinkContentAlbum = Type.Object({
 export const LinkContent = Type.Union([LinkContentFile, LinkContentAlbum]);
 export type LinkContent = Static<typeof LinkContent>;
 
-export const Health = Type.Object({ ok: Type.Literal(true), protocolVersion: Type.Integer() });
+export const Health = Type.Object({
+  ok: Type.Literal(true),
+  protocolVersion: Type.Integer(),
+  /** 'required': sign-up needs a mailed code (REQUIRE_EMAIL_VERIFICATION); 'optional': a code is only needed to receive invitations sent before the account existed. */
+  signup: Type.Optional(Type.Object({ emailVerification: Type.Union([Type.Literal('required'), Type.Literal('optional')]) })),
+});
 
 export type { Static, TSchema };

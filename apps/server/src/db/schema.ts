@@ -21,6 +21,31 @@ export interface UsersTable {
   library_seq: Big;
   data_version: ColumnType<number, number | undefined, number>;
   created_at: Big;
+  email_verified_at: ColumnType<number | string | bigint | null, number | null | undefined, number | null>;
+}
+
+export interface EmailVerificationsTable {
+  id: string;
+  email: string;
+  code_hash: Bin;
+  expires_at: Big;
+  attempts: ColumnType<number, number | undefined, number>;
+  used_at: ColumnType<number | string | bigint | null, number | null | undefined, number | null>;
+}
+
+export interface ExternalInvitationsTable {
+  id: string;
+  album_id: string;
+  email: string;
+  role: string;
+  status: string;
+  invited_by: string;
+  invitee_id: string | null;
+  message_sealed: ColumnType<Uint8Array | null, Uint8Array | null, Uint8Array | null>;
+  invited_at: Big;
+  expires_at: Big;
+  ended_at: ColumnType<number | string | bigint | null, number | null, number | null>;
+  member_id: string | null;
 }
 
 export interface AccountSetupsTable {
@@ -202,4 +227,6 @@ export interface DB {
   links: LinksTable;
   link_keys: LinkKeysTable;
   link_throttle: LinkThrottleTable;
+  email_verifications: EmailVerificationsTable;
+  external_invitations: ExternalInvitationsTable;
 }

@@ -3,6 +3,8 @@ import { PROTOCOL_VERSION, type RouteBody, type RouteName, type RouteParams, typ
 import type { AlbumService } from '../services/albums.ts';
 import type { AuthContext, ClientInfo, LinkCredentials } from '../services/auth-context.ts';
 import type { AuthService } from '../services/auth.ts';
+import type { EmailCodes } from '../services/email-codes.ts';
+import type { ExternalInvitationService } from '../services/external-invitations.ts';
 import type { BinaryBody, FileService } from '../services/files.ts';
 import type { LibraryService } from '../services/library.ts';
 import type { LinkService } from '../services/links.ts';
@@ -12,10 +14,12 @@ import type { Sweeper } from '../services/sweeper.ts';
 
 export interface Services {
   auth: AuthService;
+  emailCodes: EmailCodes;
   sessions: SessionService;
   files: FileService;
   library: LibraryService;
   albums: AlbumService;
+  externalInvitations: ExternalInvitationService;
   links: LinkService;
   sweeper: Sweeper;
   setup: SetupService;
@@ -41,7 +45,10 @@ export type Handlers = { [N in RouteName]: (c: Ctx<N>) => Promise<HandlerResult<
 
 export function handlers(s: Services): Handlers {
   return {
-    health: async () => ({ ok: true, protocolVersion: PROTOCOL_VERSION }),
+    health: async () => ({
+      ok: true, protocolVersion: PROTOCOL_VERSION,
+      signup: { emailVerification: s.auth.requireEmailVerification ? 'required' : 'optional' },
+    }),
 
     signupStart: (c) => s.auth.signupStart(c.body, c.client),
     signupFinish: (c) => s.auth.signupFinish(c.body, c.client),
@@ -50,6 +57,7 @@ export function handlers(s: Services): Handlers {
     logout: (c) => s.sessions.logout(c.auth),
     passwordChangeStart: (c) => s.auth.passwordChangeStart(c.auth, c.body, c.client),
     passwordChangeFinish: (c) => s.auth.passwordChangeFinish(c.auth, c.body),
+    requestEmailCode: (c) => s.emailCodes.request(c.body.email, c.client),
     recoveryStart: (c) => s.auth.recoveryStart(c.body, c.client),
     recoveryFinish: (c) => s.auth.recoveryFinish(c.body, c.client),
 
@@ -60,6 +68,7 @@ export function handlers(s: Services): Handlers {
     startSetup: (c) => s.setup.start(c.auth, c.body.total),
     setupProgress: (c) => s.setup.progress(c.auth, c.body.done, c.body.total),
     finishSetup: (c) => s.setup.finish(c.auth),
+    verifyEmail: (c) => s.emailCodes.verify(c.auth, c.body, c.client),
 
     createFile: (c) => s.files.create(c.auth, c.body),
     putBlock: (c) => s.files.putBlock(c.auth, c.params.fileId, c.params.index, c.stream, c.contentLength),
@@ -76,7 +85,7 @@ export function handlers(s: Services): Handlers {
     libraryDelete: (c) => s.library.deleteForGood(c.auth, c.body.fileIds),
     libraryAdd: (c) => s.library.add(c.auth, c.body.items),
 
-    usersLookup: (c) => s.albums.lookupUsers(c.auth, c.body.emails),
+    usersLookup: (c) => s.albums.lookupUsers(c.auth, c.body.emails, c.body.allowMissing ?? false),
 
     createAlbum: (c) => s.albums.create(c.auth, c.body),
     listAlbums: (c) => s.albums.list(c.auth),
@@ -96,6 +105,9 @@ export function handlers(s: Services): Handlers {
     signAlbumState: (c) => s.albums.signLegacy(c.auth, c.params.albumId, c.body),
     listAlbumStates: (c) => s.albums.states(c.auth, c.params.albumId, c.query.since),
 
+    listExternalInvitations: (c) => s.externalInvitations.list(c.auth),
+    cancelExternalInvitation: (c) => s.externalInvitations.cancel(c.auth, c.params.invitationId),
+    resendExternalInvitation: (c) => s.externalInvitations.resend(c.auth, c.params.invitationId),
     listInvitations: (c) => s.albums.invitations(c.auth),
     acceptInvitation: (c) => s.albums.accept(c.auth, c.params.invitationId),
     declineInvitation: (c) => s.albums.decline(c.auth, c.params.invitationId),

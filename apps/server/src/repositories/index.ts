@@ -4,6 +4,8 @@ import type { DialectName } from '../db/dialect/index.ts';
 import { dialectOf } from '../db/dialect/index.ts';
 import { AlbumsRepository } from './albums.ts';
 import { AuthAttemptsRepository } from './auth-attempts.ts';
+import { EmailVerificationsRepository } from './email-verifications.ts';
+import { ExternalInvitationsRepository } from './external-invitations.ts';
 import { FilesRepository } from './files.ts';
 import { LibraryRepository } from './library.ts';
 import { LinksRepository, LinkThrottleRepository } from './links.ts';
@@ -24,6 +26,8 @@ export class Repos {
   readonly albums: AlbumsRepository;
   readonly links: LinksRepository;
   readonly linkThrottle: LinkThrottleRepository;
+  readonly emailVerifications: EmailVerificationsRepository;
+  readonly externalInvitations: ExternalInvitationsRepository;
   constructor(db: Kysely<DB>) {
     this.users = new UsersRepository(db);
     this.sessions = new SessionsRepository(db);
@@ -35,6 +39,8 @@ export class Repos {
     this.albums = new AlbumsRepository(db);
     this.links = new LinksRepository(db);
     this.linkThrottle = new LinkThrottleRepository(db);
+    this.emailVerifications = new EmailVerificationsRepository(db);
+    this.externalInvitations = new ExternalInvitationsRepository(db);
   }
 }
 
@@ -68,3 +74,5 @@ export type { LibraryItemRow, ChangeRow, LookupRow } from './library.ts';
 export type { AlbumKind, AlbumRow, AlbumStateRow, MemberRow, AlbumKeyRow, AlbumItemRow, AlbumReadGrant, Role, MemberStatus } from './albums.ts';
 export type { LinkRow, LinkKeyRow, ThrottleRow } from './links.ts';
 export type { RateLimitStore } from './rate-limits.ts';
+export type { EmailVerificationRow } from './email-verifications.ts';
+export type { ExternalInvitationRow, ExternalInvitationWithAlbum, ExternalStatus } from './external-invitations.ts';

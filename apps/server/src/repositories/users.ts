@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { fromBytes, toBytes, toNumber } from '../db/dialect/index.ts';
+import { fromBytes, toBytes, toNumber, toNumberOrNull } from '../db/dialect/index.ts';
 
 export interface UserRow {
   id: string;
@@ -16,10 +16,12 @@ export interface UserRow {
   /** Version of the account's stored data (see ACCOUNT_DATA_VERSION and the one-time setup). */
   dataVersion: number;
   createdAt: number;
+  /** When the account proved its email with a mailed code; null: never. */
+  emailVerifiedAt: number | null;
 }
 
 /** A new account: usage starts at zero. */
-export type NewUser = Omit<UserRow, 'usedBytes'>;
+export type NewUser = Omit<UserRow, 'usedBytes' | 'emailVerifiedAt'> & { emailVerifiedAt?: number | null };
 
 export interface SetupRow {
   userId: string;
@@ -42,6 +44,8 @@ export class UsersRepository {
       ed25519_public_key: fromBytes(u.ed25519PublicKey), password_envelope: fromBytes(u.passwordEnvelope),
       recovery_envelope: fromBytes(u.recoveryEnvelope), quota_bytes: u.quotaBytes, used_bytes: 0,
       library_seq: 0, data_version: u.dataVersion, created_at: u.createdAt,
+      // Left out unless set (the column defaults to null), so rows can be written before migration 007 (tests of older migrations).
+      ...(u.emailVerifiedAt != null ? { email_verified_at: u.emailVerifiedAt } : {}),
     }).onConflict((oc) => oc.column('email').doNothing()).executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
   }
@@ -161,6 +165,11 @@ export class UsersRepository {
 
   // ------------------------------------------------------------ one-time setup
 
+  /** Marks the account's email as proved (the first time counts). */
+  async setEmailVerified(id: string, at: number): Promise<void> {
+    await this.db.updateTable('users').set({ email_verified_at: at }).where('id', '=', id).where('email_verified_at', 'is', null).execute();
+  }
+
   async setDataVersion(id: string, version: number): Promise<void> {
     await this.db.updateTable('users').set({ data_version: version }).where('id', '=', id).execute();
   }
@@ -197,6 +206,7 @@ function toUser(r: {
   id: string; email: string; display_name: string; opaque_record: Uint8Array; x25519_public_key: Uint8Array;
   ed25519_public_key: Uint8Array; password_envelope: Uint8Array; recovery_envelope: Uint8Array;
   quota_bytes: number | string | bigint; used_bytes: number | string | bigint; data_version: number | string | bigint; created_at: number | string | bigint;
+  email_verified_at: number | string | bigint | null;
 }): UserRow {
   return {
     id: r.id, email: r.email, displayName: r.display_name,
@@ -204,5 +214,6 @@ function toUser(r: {
     ed25519PublicKey: toBytes(r.ed25519_public_key), passwordEnvelope: toBytes(r.password_envelope),
     recoveryEnvelope: toBytes(r.recovery_envelope), quotaBytes: toNumber(r.quota_bytes),
     usedBytes: toNumber(r.used_bytes), dataVersion: toNumber(r.data_version), createdAt: toNumber(r.created_at),
+    emailVerifiedAt: toNumberOrNull(r.email_verified_at),
   };
 }

@@ -9,7 +9,7 @@
 // invitation. See [Note: one door to an album] and [Note: one door to a file] below.
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { AppError, notFound, shortId } from '../errors.ts';
-import type { AlbumReadGrant, AlbumRow, FileRow, LinkRow, MemberRow, Repos, Role } from '../repositories/index.ts';
+import type { AlbumReadGrant, AlbumRow, ExternalInvitationWithAlbum, FileRow, LinkRow, MemberRow, Repos, Role } from '../repositories/index.ts';
 
 /** The reads access decisions need (one query per permission, over a set of ids). */
 export interface AccessRepos {
@@ -17,6 +17,7 @@ export interface AccessRepos {
   library: Pick<Repos['library'], 'findMany'>;
   albums: Pick<Repos['albums'], 'membershipsOf' | 'membersById' | 'readGrantsMany' | 'filesInAlbumsOwnedBy'>;
   links: Pick<Repos['links'], 'findMany'>;
+  externalInvitations: Pick<Repos['externalInvitations'], 'findMany'>;
 }
 import type { AuthContext, ClientInfo, LinkCredentials } from './auth-context.ts';
 import type { LinkThrottle } from './link-throttle.ts';
@@ -81,6 +82,11 @@ export interface Grants extends Record<keyof AlbumRules, AlbumMembership> {
   'invitation.respond': MemberRow;
   /** The caller's own public link. */
   'link.manage': LinkRow;
+  /**
+   * An invitation to an email without an account: only the person who sent it, while they still
+   * own its album (cancel, re-send). Anyone else: "not found".
+   */
+  'externalInvitation.manage': ExternalInvitationWithAlbum;
   /** A visitor with the link's access proof: the link exists, has not expired, and the proof is right. */
   'link.visit': LinkRow;
 }
@@ -147,6 +153,9 @@ export class Access {
         break;
       case 'link.manage':
         for (const l of await r.links.findMany(ids)) if (l.ownerId === userId) out.set(l.id, l);
+        break;
+      case 'externalInvitation.manage':
+        for (const x of await r.externalInvitations.findMany(ids)) if (x.invitedBy === userId && x.albumOwnerId === userId) out.set(x.id, x);
         break;
     }
     const missing = ids.filter((id) => !out.has(id));
@@ -235,6 +244,7 @@ export class Access {
 function hiddenError(p: Permission, ids: string[]): AppError {
   const one = ids.length === 1;
   if (p === 'invitation.respond') return notFound(`invitation ${list(ids)} not found`);
+  if (p === 'externalInvitation.manage') return notFound(`invitation ${list(ids)} not found among the invitations you sent`);
   if (p === 'link.manage') return notFound(`public link ${list(ids)} not found among your links`);
   return notFound(`${one ? 'file' : 'files'} ${list(ids)} not found`);
 }

@@ -2,9 +2,9 @@ import type { Static } from '@sinclair/typebox';
 import {
   ALBUM_MEMBERS_MAX, CHANGES_LIMIT_DEFAULT,
   type AddAlbumItemsBody, type AlbumDetail, type AlbumItems, type AlbumMember, type AlbumSummary, type CreateAlbumBody,
-  type Invitation, type Rotation, type ShareAlbumBody, type SignAlbumStateBody, type SignedAlbumState, type SignedAlbumStateInput, type UpdateAlbumMetadataBody, type UserRef,
+  type AlbumMembers, type Invitation, type InvitationList, type Rotation, type ShareAlbumBody, type UsersLookupResult, type SignAlbumStateBody, type SignedAlbumState, type SignedAlbumStateInput, type UpdateAlbumMetadataBody, type UserRef,
 } from '@obscura/protocol';
-import { AppError, badRequest, conflict, notFound, shortId } from '../errors.ts';
+import { AppError, badRequest, conflict, notFound, shortId, unauthorized } from '../errors.ts';
 import { isUniqueViolation } from '../db/dialect/index.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -17,6 +17,7 @@ import { albumNotFound, forbidden, type Access, type Permission } from './access
 import { fromB64, iso, normalizeEmail, toB64 } from './encoding.ts';
 import type { FileService } from './files.ts';
 import { invitationMail } from './invitation-mail.ts';
+import { tooMany, type ExternalInvitationService } from './external-invitations.ts';
 import { foreignPendingFits, foreignPendingLimit, formatBytes, Ledger, lockParties, settleReleased, tooMuchPending } from './quota.ts';
 
 type S<T extends import('@sinclair/typebox').TSchema> = Static<T>;
@@ -39,23 +40,26 @@ export class AlbumService {
     private readonly access: Access,
     private readonly mailer: Mailer,
     private readonly logger: Logger,
-    private readonly publicUrl?: string,
+    private readonly publicUrl: string | undefined,
     /** Counts emails looked up per account (usersLookup); none: not limited. */
-    private readonly lookupLimiter?: import('./rate-limiter.ts').RateLimiter,
+    private readonly lookupLimiter: import('./rate-limiter.ts').RateLimiter | undefined,
+    /** Invitations to emails without an account ([Note: external invitations]). */
+    private readonly external: ExternalInvitationService,
   ) {}
 
   // ------------------------------------------------------------ users
 
-  async lookupUsers(auth: AuthContext, emails: string[]): Promise<{ users: UserRef[] }> {
+  async lookupUsers(auth: AuthContext, emails: string[], allowMissing = false): Promise<S<typeof UsersLookupResult>> {
     // Access: any account may look up others' public keys by exact email (to share with them).
     const wanted = [...new Set(emails.map(normalizeEmail))];
     // [Note: lookups are counted] the answer tells which emails have an account (sharing needs
-    // to say "no account for X"), so each account may look up only so many emails a minute
-    // (USER_LOOKUP_RATE_LIMIT_PER_MINUTE); beyond that, 429 with the wait.
+    // to say "no account for X", or to invite X by email), so each account may look up only so
+    // many emails a minute (USER_LOOKUP_RATE_LIMIT_PER_MINUTE); beyond that, 429 with the wait.
     await this.lookupLimiter?.check('users-lookup', [{ label: 'for this account', key: `user:${auth.userId}` }],
       { cost: wanted.length, what: 'email lookups' });
     const found = new Map((await this.db.repos.users.findManyByEmail(wanted)).map((u) => [u.email, u]));
     const missing = wanted.filter((e) => !found.has(e));
+    if (allowMissing) return { users: wanted.flatMap((e) => (found.has(e) ? [userRef(found.get(e)!)] : [])), missing };
     if (missing.length > 0) throw notFound(`no Obscura account for: ${missing.join(', ')}; nothing was shared`);
     return { users: wanted.map((e) => userRef(found.get(e)!)) };
   }
@@ -250,37 +254,54 @@ export class AlbumService {
 
   // ------------------------------------------------------------ members
 
-  async members(auth: AuthContext, albumId: string): Promise<{ members: S<typeof AlbumMember>[] }> {
+  async members(auth: AuthContext, albumId: string): Promise<S<typeof AlbumMembers>> {
     const { album, member } = await this.album(auth, 'album.read', albumId);
-    // The owner sees every invitation; others see who is in (or invited to) the album now.
-    const rows = await this.db.repos.albums.members(album.id, member.role === 'owner' ? undefined : ['pending', 'active']);
-    return { members: await this.memberViews(this.db.repos, rows) };
+    // The owner sees every invitation, invitations to emails without an account included;
+    // others see who is in (or invited to) the album now.
+    const owner = member.role === 'owner';
+    const rows = await this.db.repos.albums.members(album.id, owner ? undefined : ['pending', 'active']);
+    return { members: await this.memberViews(this.db.repos, rows), external: owner ? await this.external.forAlbum(this.db.repos, album.id) : [] };
   }
 
-  async share(auth: AuthContext, albumId: string, body: S<typeof ShareAlbumBody>): Promise<{ members: S<typeof AlbumMember>[] }> {
+  async share(auth: AuthContext, albumId: string, body: S<typeof ShareAlbumBody>): Promise<S<typeof AlbumMembers>> {
     const { album } = await this.album(auth, 'album.share', albumId);
-    const invites = body.invites.map((i) => ({ ...i, userId: i.userId.toLowerCase() }));
+    const sharer = await this.db.repos.users.findById(auth.userId);
+    if (!sharer) throw unauthorized('this account no longer exists');
+    const invites = body.invites.map((i) => ({ ...i, userId: i.userId.toLowerCase(), externalInvitationId: i.externalInvitationId?.toLowerCase() }));
+    const external = this.external.normalize(sharer, body.external ?? []);
+    if (invites.length === 0 && external.length === 0) {
+      throw badRequest('nothing to share: name people with an account in invites, or emails without an account in external');
+    }
+    if (invites.length > 0 && !body.state) throw badRequest('inviting people with an account needs the signed album state that adds them (state); nothing was shared');
+    if (invites.length === 0 && body.state) {
+      throw badRequest('state goes with invites: leave it out when inviting only emails without an account (they join the album when their invitation is completed); nothing was shared');
+    }
     const dup = invites.map((i) => i.userId).filter((id, n, all) => all.indexOf(id) !== n);
     if (dup.length > 0) throw badRequest(`each person may be invited once per request; repeated: ${list([...new Set(dup)].map(shortId))}`);
+    const named = invites.flatMap((i) => (i.externalInvitationId ? [i.externalInvitationId] : []));
+    const dupNamed = named.filter((id, n) => named.indexOf(id) !== n);
+    if (dupNamed.length > 0) throw badRequest(`each invitation may be completed once per request; repeated: ${list([...new Set(dupNamed)].map(shortId))}`);
     if (invites.some((i) => i.userId === auth.userId)) throw badRequest('you own this album; invite other people');
     const users = await this.users(this.db.repos, invites.map((i) => i.userId));
     const unknown = invites.filter((i) => !users.has(i.userId)).map((i) => shortId(i.userId));
     if (unknown.length > 0) throw notFound(`no Obscura account with id ${list(unknown)}; nothing was shared`);
 
     const now = this.clock.now();
-    const created = await this.db.tx(async (r) => {
+    // [Note: external invitations] one transaction under the album lock, all or nothing: the
+    // invitations to accounts, the completions of external invitations, and the new ones.
+    const { created, plan } = await this.db.tx(async (r) => {
       const a = await r.albums.lock(album.id);
       if (!a) throw albumNotFound(album.id);
       const already: string[] = [];
       for (const i of invites) if (await r.albums.liveMember(a.id, i.userId)) already.push(users.get(i.userId)!.email);
       if (already.length > 0) throw conflict(`already invited to or in this album: ${list(already)}; nothing was shared`);
+      const plan = await this.external.plan(r, a, auth.userId, external,
+        invites.map((i) => ({ userId: i.userId, email: users.get(i.userId)!.email, externalInvitationId: i.externalInvitationId })), now);
       const shared = await r.albums.countShared(a.id);
-      if (shared + invites.length > ALBUM_MEMBERS_MAX) {
-        throw new AppError('limit-reached',
-          `an album can be shared with at most ${ALBUM_MEMBERS_MAX} people; this one has ${shared} and the request adds ${invites.length}`);
-      }
+      const adds = invites.length + plan.insert.length + plan.refresh.length - plan.liveCompleted;
+      if (shared + plan.liveBefore + adds > ALBUM_MEMBERS_MAX) throw tooMany(shared + plan.liveBefore, plan.liveBefore, adds);
       for (const i of invites) checkEpochCoverage(i.sealedKeys.map((k) => k.epoch), a.currentEpoch, users.get(i.userId)!.email);
-      await appendState(r, a, body.state, now);
+      if (body.state) await appendState(r, a, body.state, now);
       const rows: MemberRow[] = [];
       for (const i of invites) {
         const row: MemberRow = {
@@ -292,11 +313,17 @@ export class AlbumService {
         await r.albums.insertKeys(i.sealedKeys.map((k) => ({ albumId: a.id, epoch: k.epoch, userId: i.userId, sealed: fromB64(k.sealedB64), sealedBy: auth.userId })));
         rows.push(row);
       }
+      for (const c of plan.complete) {
+        const memberId = rows.find((m) => m.userId === c.userId)!.id;
+        if (!(await r.externalInvitations.complete(c.row.id, c.row.status === 'signed-up' ? ['signed-up'] : ['pending', 'signed-up'], c.userId, memberId, now))) {
+          throw conflict(`the invitation to ${c.row.email} changed meanwhile (cancelled?); nothing was shared`);
+        }
+      }
+      await this.external.apply(r, plan, auth.userId);
       await r.albums.update(a.id, { updatedAt: now });
-      return rows;
+      return { created: rows, plan };
     });
 
-    const sharer = (await this.db.repos.users.findById(auth.userId))!;
     const invitationIds = new Map(created.map((row) => [row.userId, row.id]));
     for (const i of invites) {
       const to = users.get(i.userId)!.email;
@@ -310,7 +337,13 @@ export class AlbumService {
         this.logger.error(`mail: invitation for ${to} could not be sent; the invitation stands in the app`, e);
       }
     }
-    return { members: await this.memberViews(this.db.repos, created) };
+    const sent = [...plan.insert, ...plan.refresh];
+    const mailOf = new Map(external.map((e) => [e.email, e.mail]));
+    await this.external.sendMails(auth.userId, album, sent.map((row) => ({ row, albumName: mailOf.get(row.email)?.albumName, message: mailOf.get(row.email)?.message })));
+    return {
+      members: await this.memberViews(this.db.repos, created),
+      external: await this.external.views(this.db.repos, sent.map((x) => ({ ...x, albumKind: album.kind, albumOwnerId: album.ownerId }))),
+    };
   }
 
   async updateMember(
@@ -356,6 +389,8 @@ export class AlbumService {
       const gone = (await r.albums.members(a.id, ['pending', 'active'])).filter((m) => m.role !== 'owner');
       await r.albums.endAllShares(a.id, 'removed', now);
       await r.albums.deleteKeysFor(a.id, gone.map((m) => m.userId));
+      // [Note: external invitations] stopping sharing cancels the invitations to emails without an account too.
+      await r.externalInvitations.cancelAllForAlbum(a.id, now);
       await this.deletePublicLinks(r, a.id);
       // The links are gone: any linkKeys sent along have nothing to attach to.
       await this.applyRotation(r, a, { ...rotation, linkKeys: [] }, auth.userId, now);
@@ -400,7 +435,7 @@ export class AlbumService {
 
   // ------------------------------------------------------------ invitations
 
-  async invitations(auth: AuthContext): Promise<{ invitations: S<typeof Invitation>[] }> {
+  async invitations(auth: AuthContext): Promise<S<typeof InvitationList>> {
     // Access: scoped to the caller's own pending invitations.
     const rows = await this.db.repos.albums.pendingInvitationsFor(auth.userId);
     const states = await this.db.repos.albums.latestStates([...new Set(rows.map((m) => m.albumId))]);
@@ -418,7 +453,7 @@ export class AlbumService {
         sealedKeys: keys, messageSealedB64: m.messageSealed ? toB64(m.messageSealed) : null,
       });
     }
-    return { invitations };
+    return { invitations, waiting: await this.external.waiting(auth) };
   }
 
   async accept(auth: AuthContext, invitationId: string): Promise<S<typeof AlbumSummary>> {

@@ -10,11 +10,13 @@ import { AppError, badRequest, unauthorized } from '../errors.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Random } from '../ports/random.ts';
 import type { Database, Repos, UserRow } from '../repositories/index.ts';
+import type { NewUser } from '../repositories/users.ts';
 import type { AuthContext, ClientInfo } from './auth-context.ts';
 import { fromB64, fromB64Url, iso, normalizeEmail, toB64, toB64Url } from './encoding.ts';
 import type { OpaqueServer } from './opaque.ts';
 import type { RateCheckOptions, RateLimiter } from './rate-limiter.ts';
 import type { SessionService } from './sessions.ts';
+import type { EmailCodes } from './email-codes.ts';
 
 const LOGIN_ATTEMPT_TTL_MS = 5 * 60_000;
 const RECOVERY_ATTEMPT_TTL_MS = 15 * 60_000;
@@ -48,6 +50,9 @@ export class AuthService {
     private readonly limiter: RateLimiter,
     private readonly defaultQuotaBytes: number,
     serverSecret: string,
+    private readonly emailCodes: EmailCodes,
+    /** REQUIRE_EMAIL_VERIFICATION: sign-up needs a mailed code. */
+    readonly requireEmailVerification = false,
   ) {
     this.fakeKey = createHmac('sha256', serverSecret).update('obscura fake recovery envelopes').digest();
   }
@@ -83,18 +88,31 @@ export class AuthService {
     return { registrationResponseB64: this.opaque.registrationResponse(email, body.registrationRequestB64) };
   }
 
+  // [Note: sign-up with a proved email] signupFinish may carry a mailed code for the email
+  // ([Note: email codes]); with REQUIRE_EMAIL_VERIFICATION it must. The code is checked FIRST,
+  // before anything is created: a wrong one is a 400 and changes nothing (but the count of wrong
+  // tries). The answer stays uniform ([Note: uniform sign-up]): when the email is free, the new
+  // account is marked verified and claims the invitations sent to the email before it existed
+  // ([Note: external invitations]), in the one transaction that creates it (using the code
+  // there: of two sign-ups with one code, one wins); when the email is taken, nothing is claimed
+  // or verified and the code is not used, and the answer has the same shape.
   async signupFinish(body: S<typeof SignupFinishBody>, client: ClientInfo): Promise<S<typeof LoginStartResponse>> {
     const email = normalizeEmail(body.email);
     await this.limit('signup-finish', email, client);
+    const proof = body.emailVerification;
+    if (!proof && this.requireEmailVerification) throw badRequest('this server asks you to confirm your email address: request a code first');
+    if (proof) await this.emailCodes.check(proof.verificationId, proof.code, email);
     // Parsing the submitted record and login request first gives a malformed one the same 400
     // whether or not the email is free; for a free email this is also the answer.
     let login = this.opaque.startLogin(email, body.registrationRecordB64, body.startLoginRequestB64);
-    const user: UserRow = {
+    const now = this.clock.now();
+    const user: NewUser = {
       id: this.random.uuid(), email, displayName: body.displayName.trim(),
       opaqueRecord: fromB64Url(body.registrationRecordB64),
       x25519PublicKey: fromB64(body.x25519PublicKeyB64), ed25519PublicKey: fromB64(body.ed25519PublicKeyB64),
       passwordEnvelope: fromB64(body.passwordEnvelopeB64), recoveryEnvelope: fromB64(body.recoveryEnvelopeB64),
-      quotaBytes: this.defaultQuotaBytes, usedBytes: 0, dataVersion: ACCOUNT_DATA_VERSION, createdAt: this.clock.now(),
+      quotaBytes: this.defaultQuotaBytes, dataVersion: ACCOUNT_DATA_VERSION, createdAt: now,
+      emailVerifiedAt: proof ? now : null,
     };
     const loginId = this.random.uuid();
     await this.db.tx(async (r) => {
@@ -105,9 +123,12 @@ export class AuthService {
         const existing = await r.users.findByEmail(email);
         login = this.opaque.startLogin(email, existing ? toB64Url(existing.opaqueRecord) : null, body.startLoginRequestB64);
         userId = existing?.id ?? null;
+      } else if (proof) {
+        await this.emailCodes.use(r, proof.verificationId);
+        await r.externalInvitations.claim(email, user.id, now);
       }
       await r.attempts.insert({
-        id: loginId, kind: 'login', userId, state: fromB64Url(login.state), expiresAt: this.clock.now() + LOGIN_ATTEMPT_TTL_MS,
+        id: loginId, kind: 'login', userId, state: fromB64Url(login.state), expiresAt: now + LOGIN_ATTEMPT_TTL_MS,
       });
     });
     return { loginId, loginResponseB64: login.response };
@@ -143,7 +164,10 @@ export class AuthService {
   async me(auth: AuthContext): Promise<S<typeof Me>> {
     const user = await this.db.repos.users.findById(auth.userId);
     if (!user) throw unauthorized('this account no longer exists');
-    return { user: toWireUser(user), storage: { usedBytes: user.usedBytes, quotaBytes: user.quotaBytes }, charges: await this.db.repos.users.charges(user.id) };
+    return {
+      user: toWireUser(user), emailVerified: user.emailVerifiedAt !== null,
+      storage: { usedBytes: user.usedBytes, quotaBytes: user.quotaBytes }, charges: await this.db.repos.users.charges(user.id),
+    };
   }
 
   // [Note: password change proves the password] A session token alone must not change the

@@ -106,10 +106,101 @@ function invitationLink(i: InvitationMailInput): string | undefined {
   return `${base}/invitations/${encodeURIComponent(i.invitationId)}?email=${encodeURIComponent(i.to)}`;
 }
 
+export interface ExternalInvitationMailInput {
+  /** The invited email: it has no account on this server yet. */
+  to: string;
+  sharer: { displayName: string; email: string };
+  role: 'viewer' | 'editor';
+  kind?: 'album' | 'photo' | undefined;
+  /** Only when the sharer opted in (never stored, so a re-sent invitation has neither). */
+  albumName?: string | undefined;
+  message?: string | undefined;
+  /** When the invitation lapses (ms since the epoch). */
+  expiresAt: number;
+  publicUrl?: string | undefined;
+}
+
+// [Note: the external invitation mail] Sent to an email that has no account on this server
+// ([Note: external invitations] in external-invitations.ts). The same words and the same quoting
+// and escaping as the invitation mail ([Note: user text in mail is quoted], [Note: the invitation
+// mail's HTML part]): who invites (name and email of the sharer), the role, the album name and
+// message only if the sharer opted in, and never anything of the album's contents. It says
+// that there is no account yet and how to make one: the sign-up page PUBLIC_URL/signup?email=
+// <invitee>&invited=1 (only the administrator's PUBLIC_URL, as for [Note: the invitation link];
+// without it, "in the Obscura app"), with this email address, confirmed by a mailed code; then
+// the sharer's app finishes sharing and they can accept. And when it lapses.
+
+/** The mail inviting an email without an account. */
+export function externalInvitationMail(i: ExternalInvitationMailInput): Mail {
+  const kind = i.kind ?? 'album';
+  const noun = kind === 'photo' ? 'photo' : 'album';
+  const name = quoted(i.sharer.displayName);
+  const album = i.albumName ? quoted(i.albumName) : undefined;
+  const what = album ? `the ${noun} ${album}` : `${noun === 'photo' ? 'a photo' : 'an album'}`;
+  const to = plain(i.to);
+  const subject = `${name} invited you to ${what} on Obscura`;
+  const link = signupLink(i);
+  const invitedLine = (n: string, email: string) => `${n} <${email}> invited you to ${what} ${ROLE_TEXT[kind][i.role]}.`;
+  const encrypted = `The ${noun === 'photo' ? "photo's" : 'album'} name is end-to-end encrypted: you will see it in the Obscura app once you have joined.`;
+  const messageIntro = `Message from ${name}, as they wrote it:`;
+  const message = i.message ? messageLines(i.message) : undefined;
+  const noAccount = 'You do not have an account on this Obscura server yet.';
+  const create = link ? `Create one here: ${link}` : 'Create one in the Obscura app.';
+  const useEmail = `Use this email address (${to}); you will confirm it with a code we mail you.`;
+  const then = `${name}'s app then finishes sharing, and you can accept or decline the invitation.`;
+  const lapses = `This invitation lapses on ${utcDate(i.expiresAt)}.`;
+  const ignore = 'If you did not expect this, you can ignore this mail: nothing is shared until you accept.';
+
+  const lines = [invitedLine(name, plain(i.sharer.email)), ''];
+  if (!album) lines.push(encrypted, '');
+  if (message) lines.push(messageIntro, '', ...message.map((l) => (l ? `> ${l}` : '>')), '');
+  lines.push(noAccount, create, useEmail, then, '', lapses, '', ignore);
+
+  const p = (inner: string) => `<p style="margin:0 0 16px">${inner}</p>`;
+  const html = [
+    '<!doctype html>',
+    `<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(subject)}</title></head>`,
+    '<body style="margin:0;padding:24px 12px;background:#f4f4f1;color:#1c1c1a;font:16px/1.5 system-ui,-apple-system,\'Segoe UI\',Roboto,sans-serif">',
+    '<div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:12px;padding:24px">',
+    p(`<strong>${esc(name)}</strong> &lt;${esc(plain(i.sharer.email))}&gt; invited you to ${album ? `the ${noun} <strong>${esc(album)}</strong>` : esc(what)} ${esc(ROLE_TEXT[kind][i.role])}.`),
+    ...(album ? [] : [p(esc(encrypted))]),
+    ...(message ? [
+      p(esc(messageIntro)),
+      `<blockquote style="margin:0 0 16px;padding:8px 16px;border-left:4px solid #c9c9c2;color:#33332f">${message.map(esc).join('<br>')}</blockquote>`,
+    ] : []),
+    p(esc(noAccount)),
+    ...(link ? [
+      `<p style="margin:24px 0"><a href="${esc(link)}" style="display:inline-block;background:#1f4fd1;color:#ffffff;text-decoration:none;padding:12px 20px;border-radius:8px;font-weight:600">Create your account</a></p>`,
+      `<p style="margin:0 0 16px;font-size:14px;color:#55554f">Or open this address in your browser: <a href="${esc(link)}" style="color:#1f4fd1;word-break:break-all">${esc(link)}</a></p>`,
+    ] : [p(esc(create))]),
+    p(esc(useEmail)),
+    p(esc(then)),
+    p(esc(lapses)),
+    `<p style="margin:0;font-size:14px;color:#55554f">${esc(ignore)}</p>`,
+    '</div></body></html>',
+  ].join('\n');
+
+  return { kind: 'external-invitation', to: i.to, subject, text: `${lines.join('\n')}\n`, html: `${html}\n` };
+}
+
+/** The sign-up page with the invited email filled in, or undefined without PUBLIC_URL. */
+function signupLink(i: { to: string; publicUrl?: string | undefined }): string | undefined {
+  if (!i.publicUrl) return undefined;
+  return `${i.publicUrl.replace(/\/+$/, '')}/signup?email=${encodeURIComponent(i.to)}&invited=1`;
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+/** "26 December 2026 at 12:00 UTC". */
+export const utcDate = (ms: number): string => {
+  const d = new Date(ms);
+  const hm = `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} at ${hm} UTC`;
+};
+
 const allowed = new RegExp(SINGLE_LINE_TEXT_PATTERN, 'u');
 
 /** One line: every control, line break and bidi control becomes a space; runs of spaces become one. */
-const plain = (s: string): string => [...s].map((c) => (allowed.test(c) ? c : ' ')).join('').replace(/\s+/g, ' ').trim();
+export const plain = (s: string): string => [...s].map((c) => (allowed.test(c) ? c : ' ')).join('').replace(/\s+/g, ' ').trim();
 
 /** A name in quotation marks: `"Alice 'Al' Liddell"`. */
 const quoted = (s: string): string => `"${plain(s).replace(/"/g, '\'')}"`;

@@ -28,6 +28,11 @@ export interface RateCheckOptions {
 export class RateLimiter {
   constructor(private readonly store: RateLimitStore, private readonly clock: Clock, private readonly policy: RateLimitPolicy) {}
 
+  /** The same limits counted through another store: a transaction's, so a refused unit of work counts nothing. */
+  on(store: RateLimitStore): RateLimiter {
+    return new RateLimiter(store, this.clock, this.policy);
+  }
+
   async check(action: string, subjects: RateSubject[], opts: RateCheckOptions = {}): Promise<void> {
     const cost = Math.max(1, opts.cost ?? 1);
     const what = opts.what ?? `${action} attempts`;
@@ -52,7 +57,7 @@ export class RateLimiter {
     }
     if (worst) {
       throw new AppError('rate-limited',
-        `too many ${what} ${worst.label}; try again in ${worst.retryAfterS} s`,
+        `too many ${what} ${worst.label}; try again in ${wait(worst.retryAfterS)}`,
         { 'retry-after': String(worst.retryAfterS) });
     }
   }
@@ -60,6 +65,17 @@ export class RateLimiter {
   /** "a minute", "per 10 s": the window, for messages. */
   private per(): string {
     const s = Math.round(this.policy.windowMs / 1000);
-    return s === 60 ? 'a minute' : s % 60 === 0 ? `per ${s / 60} minutes` : `per ${s} s`;
+    if (s === 60) return 'a minute';
+    if (s === 3600) return 'an hour';
+    if (s === 86_400) return 'a day';
+    return s % 3600 === 0 ? `per ${s / 3600} hours` : s % 60 === 0 ? `per ${s / 60} minutes` : `per ${s} s`;
   }
+}
+
+/** A wait for messages: "45 s" up to two minutes, then "14 min", then "5 h 3 min". */
+function wait(s: number): string {
+  if (s < 120) return `${s} s`;
+  const min = Math.ceil(s / 60);
+  if (min < 120) return `${min} min`;
+  return `${Math.floor(min / 60)} h${min % 60 ? ` ${min % 60} min` : ''}`;
 }

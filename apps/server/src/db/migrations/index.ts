@@ -5,6 +5,7 @@ import * as m003 from './2026-11-26-003-links.ts';
 import * as m004 from './2026-11-29-004-album-states.ts';
 import * as m005 from './2026-11-29-005-account-setup.ts';
 import * as m006 from './2026-11-29-006-one-payer.ts';
+import * as m007 from './2026-11-30-007-external-invitations.ts';
 
 /** Every migration, in order. Names sort by their date prefix. */
 export const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29-004-album-states': m004,
   '2026-11-29-005-account-setup': m005,
   '2026-11-29-006-one-payer': m006,
+  '2026-11-30-007-external-invitations': m007,
 };
 
 export function migrator(db: Kysely<any>): Migrator {
