@@ -76,7 +76,7 @@ test('the owner creates an album, adds photos from the library without re-upload
   assert.equal(await me(owner), usedBefore, 'adding from the library stores no new bytes');
   await owner.albums.setCover(albumId, report.uploaded[0]!);
 
-  const members = await owner.albums.share(albumId, [viewer.email], { role: 'viewer', message: MESSAGE });
+  const { members } = await owner.albums.share(albumId, [viewer.email], { role: 'viewer', message: MESSAGE });
   await owner.albums.share(albumId, [editor.email], { role: 'editor' });
   const vm = members.find((m) => m.email === viewer.email)!;
   assert.equal(vm.status, 'pending');

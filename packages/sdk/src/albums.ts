@@ -5,13 +5,13 @@
 import {
   newAlbumKey, rotateAlbumKey, encryptAlbumMetadata, decryptAlbumMetadata, albumMetadataEpoch, sealAlbumKey, openSealedAlbumKey,
   sealMessage, openMessage, wrapFileKeyForAlbum, unwrapFileKeyForAlbum, wrapFileKeyForLibrary, wrapAlbumKeyForLink, unwrapLinkForOwner,
-  verifyManifest, checkBlob, decryptMetadata, fromBase64, toBase64, utf8Encode, utf8Decode, CryptoError,
+  verifyManifest, checkBlob, decryptMetadata, fromBase64, toBase64, utf8Encode, utf8Decode, CryptoError, constantTimeEqual,
   signAlbumState, verifyAlbumState, albumEpochCommitment, albumMetadataHash, checkMetadataInState, rosterKeys, fingerprint,
   type AlbumEpochKey, type AlbumMetadata, type AlbumState, type AlbumStateInput, type FileMetadata, type Manifest, type FileKey,
   type RosterEntry, type RosterRole,
 } from '@obscura/crypto';
 import type {
-  AlbumDetail, AlbumItem, AlbumMember, AlbumSummary, Invitation, Role, MemberRole, SealedKey, SignedAlbumStateInput, UserRef,
+  AlbumDetail, AlbumItem, AlbumMember, AlbumSummary, ExternalInvitation, Invitation, Role, MemberRole, SealedKey, SignedAlbumStateInput, UserRef,
 } from '@obscura/protocol';
 import { AlbumStatePins, AlbumTrust, AlbumTrustError, unsignedRefusal } from './album-trust.ts';
 import { ApiError, IntegrityError, UsageError, verifying } from './errors.ts';
@@ -104,6 +104,59 @@ export interface ShareOptions {
   readonly message?: string;
   /** Opt-in: also put the album name and the message in the invitation email (the server then sees them). */
   readonly includeNameInEmail?: boolean;
+  /**
+   * Emails without an account get an invitation to sign up (default true); false refuses them
+   * ("no Obscura account for …") and shares with nobody.
+   */
+  readonly inviteWithoutAccount?: boolean;
+}
+
+/**
+ * An invitation I sent to an email that had no account ([Note: external invitations]).
+ * 'pending': nobody has signed up with it (and proved it) yet; 'signed-up': someone did, and
+ * waits for me to finish sharing — `invitee` is the new account as the server names it, with
+ * the fingerprint of its keys (show it: the invitee sees the same one in their app);
+ * 'expired': it lapsed unanswered (re-send it).
+ */
+export interface ExternalInvitationView {
+  readonly id: string;
+  readonly albumId: string;
+  readonly albumKind: 'album' | 'photo';
+  /** Decrypted album name; absent when the album could not be opened. */
+  readonly albumName?: string;
+  readonly email: string;
+  readonly role: MemberRole;
+  readonly status: 'pending' | 'signed-up' | 'expired';
+  readonly invitedAt: string;
+  readonly expiresAt: string;
+  readonly invitee?: { readonly id: string; readonly email: string; readonly displayName: string; readonly fingerprint: string };
+  /** Why this one cannot be finished as it is (a changed key, an account under another email). */
+  readonly problem?: string;
+}
+
+export interface ShareResult {
+  /** Everyone in (or invited to) the album now. */
+  readonly members: MemberView[];
+  /** Emails that had no account: they got an invitation to sign up (finish with `completeExternal` once they did). */
+  readonly invitedWithoutAccount: ExternalInvitationView[];
+}
+
+export interface CompleteExternalResult {
+  /** Sealed: each new member's key fingerprint, as the owner-signed roster now holds it. */
+  readonly completed: readonly (ExternalInvitationView & { readonly invitee: NonNullable<ExternalInvitationView['invitee']> })[];
+  /** Not done now: not confirmed, or nothing left to do (`reason`). */
+  readonly skipped: readonly { readonly invitation: ExternalInvitationView; readonly reason: string }[];
+  /** Refused: the check that failed (a key that changed, another email); nothing was sealed. */
+  readonly failed: readonly { readonly invitation: ExternalInvitationView; readonly problem: string }[];
+}
+
+/** An invitation sent to my email before I had an account: it waits for the sharer's app to finish sharing. */
+export interface WaitingInvitationView {
+  readonly id: string;
+  readonly kind: 'album' | 'photo';
+  readonly role: MemberRole;
+  readonly from: { readonly id: string; readonly email: string; readonly displayName: string; readonly fingerprint: string };
+  readonly invitedAt: string;
 }
 
 /** Things the album code did on its own that the person should be told about. */
@@ -117,6 +170,9 @@ export interface AlbumsOptions {
 }
 
 const inviteTopic = (albumId: string) => `obscura/invitation/${albumId}`;
+/** The message of an invitation to an email without an account, sealed to the sharer until the invitee has keys. */
+const externalTopic = (albumId: string, email: string) => `obscura/external-invitation/${albumId}/${email}`;
+const normalize = (email: string) => email.trim().toLowerCase();
 /** Items verified at once when listing an album. */
 const VERIFY_CONCURRENCY = 32;
 const LIVE = new Set<AlbumMember['status']>(['active', 'pending']);
@@ -376,7 +432,7 @@ export class Albums {
    */
   async sharePhoto(
     photo: string | (PhotoKeys & { readonly metadata: FileMetadata }), emails: readonly string[], opts: ShareOptions,
-  ): Promise<{ albumId: string; members: MemberView[] }> {
+  ): Promise<{ albumId: string } & ShareResult> {
     // a photo of my library by id, or an opened photo (e.g. from an album I'm a member of)
     const opened = typeof photo === 'string' ? await this.library.open(photo) : photo;
     const share = await this.create(opened.metadata.name, { kind: 'photo' });
@@ -387,7 +443,7 @@ export class Albums {
       await this.delete(share.albumId).catch(() => undefined);
       throw e;
     }
-    return { albumId: share.albumId, members: await this.share(share.albumId, emails, opts) };
+    return { albumId: share.albumId, ...(await this.share(share.albumId, emails, opts)) };
   }
 
   /**
@@ -646,11 +702,13 @@ export class Albums {
   }
 
   /**
-   * Shares the album with registered people by email. Every epoch key is sealed to each
-   * invitee (so they see older photos too) and signed by me; their keys are pinned and go
-   * into the owner-signed roster with their role.
+   * Shares the album by email. People with an account: every epoch key is sealed to each (so
+   * they see older photos too) and signed by me; their keys are pinned and go into the
+   * owner-signed roster with their role. Emails without an account (unless
+   * `inviteWithoutAccount: false`) get an invitation to sign up: the server keeps only the
+   * email and role; nothing is sealed until they have keys I have checked (`completeExternal`).
    */
-  async share(albumId: string, emails: readonly string[], opts: ShareOptions): Promise<MemberView[]> {
+  async share(albumId: string, emails: readonly string[], opts: ShareOptions): Promise<ShareResult> {
     if (emails.length === 0) throw new UsageError('name at least one email address to share with');
     let o = await this.owned(albumId, 'share it');
     if (o.detail.rotationNeeded) {
@@ -658,45 +716,227 @@ export class Albums {
       o = await this.owned(albumId, 'share it');
     }
     const { detail, keys, state } = o;
-    const { users } = await this.api.call('usersLookup', { body: { emails: [...emails] } });
+    const asked = [...new Set(emails.map(normalize))].sort();
+    if (asked.includes(normalize(this.session.user.email))) throw new UsageError(`${this.session.user.email} is you; albums you own are already yours`);
+    const allowMissing = opts.inviteWithoutAccount !== false;
+    const { users, missing = [] } = await this.api.call('usersLookup', { body: { emails: [...emails], ...(allowMissing ? { allowMissing } : {}) } });
     // The answer must name exactly the people asked for: a server answering bob@ with an
     // account under another (unpinned) email would slip past the email pins.
-    const asked = [...new Set(emails.map((e) => e.trim().toLowerCase()))].sort();
-    const got = users.map((u) => u.email.trim().toLowerCase()).sort();
-    if (asked.length !== got.length || asked.some((e, i) => e !== got[i])) {
+    const got = [...users.map((u) => normalize(u.email)), ...missing.map(normalize)].sort();
+    if (asked.length !== got.length || asked.some((e, i) => e !== got[i]) || (!allowMissing && missing.length > 0)) {
       throw new AlbumTrustError(albumId, 'roster', `the server answered a lookup of ${asked.join(', ')} with ${got.join(', ') || 'nobody'}; nothing was shared`);
     }
-    const me = this.session;
-    const sender = { userId: me.user.id, signingKeys: me.bundle.signingKeys };
     const meta = await this.metadataOf(albumId, detail.metadataB64, keys, state);
     const inRoster = new Set(state.members.map((m) => m.userId));
+    for (const u of users) if (inRoster.has(u.id)) throw new UsageError(`${u.email} is already in this album (or invited); nothing was shared`);
     const invites = [];
     const added: RosterEntry[] = [];
     for (const u of users) {
-      if (u.id === me.user.id) throw new UsageError(`${u.email} is you; albums you own are already yours`);
-      if (inRoster.has(u.id)) throw new UsageError(`${u.email} is already in this album (or invited); nothing was shared`);
-      const pk = this.library.pins.publicKeysOf(me, u);
-      const recipient = { userId: u.id, x25519PublicKey: pk.x25519 };
-      const sealedKeys = [];
-      for (let epoch = 1; epoch <= state.epoch; epoch++) {
-        const k = keys.get(epoch);
-        if (!k) throw new AlbumTrustError(albumId, 'key', `I hold no key for epoch ${epoch}, so I cannot share older photos`);
-        sealedKeys.push({ epoch, sealedB64: toBase64(await sealAlbumKey({ sender, recipient, albumKey: k })) });
-      }
-      const messageSealedB64 = opts.message
-        ? toBase64(await sealMessage({ sender, recipient, topic: inviteTopic(albumId), message: utf8Encode(opts.message) }))
-        : undefined;
-      invites.push({
-        userId: u.id, role: opts.role, sealedKeys,
-        ...(messageSealedB64 ? { messageSealedB64 } : {}),
-        ...(opts.includeNameInEmail ? { email: { albumName: meta.name, ...(opts.message ? { message: opts.message } : {}) } } : {}),
-      });
-      added.push({ userId: u.id, email: u.email.toLowerCase(), role: opts.role, ed25519PublicKey: pk.ed25519, x25519PublicKey: pk.x25519 });
+      const { invite, entry } = await this.sealInvite(o, u, opts.role, opts.message, opts.includeNameInEmail ? meta.name : undefined);
+      invites.push(invite);
+      added.push(entry);
     }
-    const next = await this.nextState(state, { members: [...state.members, ...added] });
-    await this.api.call('shareAlbum', { params: { albumId }, body: { invites, state: next.wire } });
-    this.trust.remember(next.state);
-    return this.members(albumId);
+    const me = this.session;
+    const external = [];
+    for (const email of missing.map(normalize)) {
+      const messageSealedB64 = opts.message ? toBase64(await sealMessage({
+        sender: { userId: me.user.id, signingKeys: me.bundle.signingKeys },
+        recipient: { userId: me.user.id, x25519PublicKey: me.bundle.boxKeys.publicKey },
+        topic: externalTopic(albumId, email), message: utf8Encode(opts.message),
+      })) : undefined;
+      external.push({
+        email, role: opts.role,
+        ...(messageSealedB64 ? { messageSealedB64 } : {}),
+        ...(opts.includeNameInEmail ? { mail: { albumName: meta.name, ...(opts.message ? { message: opts.message } : {}) } } : {}),
+      });
+    }
+    const next = added.length > 0 ? await this.nextState(state, { members: [...state.members, ...added] }) : undefined;
+    await this.api.call('shareAlbum', {
+      params: { albumId },
+      body: { invites, ...(next ? { state: next.wire } : {}), ...(external.length > 0 ? { external } : {}) },
+    });
+    if (next) this.trust.remember(next.state);
+    const sent = new Set(missing.map(normalize));
+    return {
+      members: await this.members(albumId),
+      invitedWithoutAccount: (await this.externalInvitations(albumId)).filter((x) => sent.has(normalize(x.email))),
+    };
+  }
+
+  /** The invitation of one person with an account: every epoch key sealed to their (pinned) keys, and their roster entry. */
+  private async sealInvite(o: Signed, u: UserRef, role: MemberRole, message: string | undefined, mailAlbumName: string | undefined, messageOnlyInApp = false) {
+    const me = this.session;
+    const { albumId } = o.state;
+    if (u.id === me.user.id) throw new UsageError(`${u.email} is you; albums you own are already yours`);
+    const sender = { userId: me.user.id, signingKeys: me.bundle.signingKeys };
+    const pk = this.library.pins.publicKeysOf(me, u);
+    const recipient = { userId: u.id, x25519PublicKey: pk.x25519 };
+    const sealedKeys = [];
+    for (let epoch = 1; epoch <= o.state.epoch; epoch++) {
+      const k = o.keys.get(epoch);
+      if (!k) throw new AlbumTrustError(albumId, 'key', `I hold no key for epoch ${epoch}, so I cannot share older photos`);
+      sealedKeys.push({ epoch, sealedB64: toBase64(await sealAlbumKey({ sender, recipient, albumKey: k })) });
+    }
+    const messageSealedB64 = message
+      ? toBase64(await sealMessage({ sender, recipient, topic: inviteTopic(albumId), message: utf8Encode(message) }))
+      : undefined;
+    const invite = {
+      userId: u.id, role, sealedKeys,
+      ...(messageSealedB64 ? { messageSealedB64 } : {}),
+      ...(mailAlbumName !== undefined && !messageOnlyInApp ? { email: { albumName: mailAlbumName, ...(message ? { message } : {}) } } : {}),
+    };
+    const entry: RosterEntry = { userId: u.id, email: normalize(u.email), role: role as RosterRole, ed25519PublicKey: pk.ed25519, x25519PublicKey: pk.x25519 };
+    return { invite, entry };
+  }
+
+  // ------------------------------------------------------------ invitations to emails without an account
+
+  /**
+   * [Note: external invitations] Invitations I sent to emails that had no account, with what
+   * each waits for. A signed-up one names the new account as the SERVER says: its email must be
+   * the invited one, and its keys must not contradict what I pinned; its fingerprint is shown
+   * so both sides can compare. Nothing is sealed here.
+   */
+  async externalInvitations(albumId?: string): Promise<ExternalInvitationView[]> {
+    const { invitations } = await this.api.call('listExternalInvitations');
+    const mine = invitations.filter((x) => albumId === undefined || x.albumId === albumId);
+    const names = new Map<string, string | undefined>();
+    const out: ExternalInvitationView[] = [];
+    for (const x of mine) {
+      if (!names.has(x.albumId)) names.set(x.albumId, await this.get(x.albumId).then((v) => v.name, () => undefined));
+      out.push(await this.externalView(x, names.get(x.albumId)));
+    }
+    return out;
+  }
+
+  private async externalView(x: ExternalInvitation, albumName?: string): Promise<ExternalInvitationView> {
+    const base = {
+      id: x.id, albumId: x.albumId, albumKind: x.albumKind, ...(albumName !== undefined ? { albumName } : {}), email: normalize(x.email), role: x.role,
+      status: x.status, invitedAt: x.invitedAt, expiresAt: x.expiresAt,
+    };
+    if (!x.invitee) return base;
+    const invitee = { id: x.invitee.id, email: x.invitee.email, displayName: x.invitee.displayName, fingerprint: await fingerprintOf(x.invitee) };
+    const problem = this.externalProblem(x);
+    return { ...base, invitee, ...(problem ? { problem } : {}) };
+  }
+
+  /** Why the account the server names for this invitation must not be sealed to (undefined: it may, after showing its fingerprint). */
+  private externalProblem(x: ExternalInvitation): string | undefined {
+    if (!x.invitee) return undefined;
+    if (normalize(x.invitee.email) !== normalize(x.email)) {
+      return `the server names an account with another email (${x.invitee.email}) for the invitation to ${x.email}; nothing was shared`;
+    }
+    if (x.invitee.id === this.session.user.id || normalize(x.invitee.email) === normalize(this.session.user.email)) {
+      return `the server names your own account for the invitation to ${x.email}; nothing was shared`;
+    }
+    const pin = this.library.pins.statusOf(x.invitee);
+    if (pin.status === 'changed') return `${pin.error.message}; nothing was shared`;
+    return undefined;
+  }
+
+  /**
+   * Finishes sharing with people who signed up after I invited their email: for each signed-up
+   * invitation (or those in `ids`), checks the new account (its email is the invited one; its
+   * keys are pinned on first sight, or match the pins), asks `confirm` with the fingerprint
+   * when given, then seals every epoch key to it and signs it into the roster with its role —
+   * an ordinary share, under the album-trust rules. The invitee can then accept or decline.
+   */
+  async completeExternal(opts: {
+    readonly ids?: readonly string[];
+    readonly confirm?: (invitation: ExternalInvitationView) => boolean | Promise<boolean>;
+  } = {}): Promise<CompleteExternalResult> {
+    const { invitations } = await this.api.call('listExternalInvitations');
+    const wanted = opts.ids ? new Set(opts.ids.map((id) => id.toLowerCase())) : undefined;
+    const ready = invitations.filter((x) => x.status === 'signed-up' && (!wanted || wanted.has(x.id)));
+    const completed: CompleteExternalResult['completed'][number][] = [];
+    const skipped: { invitation: ExternalInvitationView; reason: string }[] = [];
+    const failed: { invitation: ExternalInvitationView; problem: string }[] = [];
+    if (wanted) {
+      for (const x of invitations.filter((i) => wanted.has(i.id) && i.status !== 'signed-up')) {
+        skipped.push({ invitation: await this.externalView(x), reason: x.status === 'pending' ? 'nobody has signed up with this email yet' : 'it expired; re-send it' });
+      }
+    }
+    const byAlbum = new Map<string, ExternalInvitation[]>();
+    for (const x of ready) byAlbum.set(x.albumId, [...(byAlbum.get(x.albumId) ?? []), x]);
+    const me = this.session;
+    for (const [albumId, list] of byAlbum) {
+      let o: Signed;
+      let albumName: string | undefined;
+      try {
+        o = await this.owned(albumId, 'share it');
+        if (o.detail.rotationNeeded) {
+          await this.rotate(albumId);
+          o = await this.owned(albumId, 'share it');
+        }
+        albumName = (await this.metadataOf(albumId, o.detail.metadataB64, o.keys, o.state)).name;
+      } catch (e) {
+        if (!isRefusal(e) && !(e instanceof UsageError)) throw e;
+        for (const x of list) failed.push({ invitation: await this.externalView(x), problem: e.message });
+        continue;
+      }
+      const inRoster = new Set(o.state.members.map((m) => m.userId));
+      const invites = [];
+      const added: RosterEntry[] = [];
+      const doing: CompleteExternalResult['completed'][number][] = [];
+      for (const x of list) {
+        const view = await this.externalView(x, albumName);
+        if (view.problem || !x.invitee || !view.invitee) {
+          failed.push({ invitation: view, problem: view.problem ?? 'no account named' });
+          continue;
+        }
+        if (inRoster.has(x.invitee.id)) {
+          skipped.push({ invitation: view, reason: `${x.email} is already in this album` });
+          continue;
+        }
+        if (opts.confirm && !(await opts.confirm(view))) {
+          skipped.push({ invitation: view, reason: 'not confirmed' });
+          continue;
+        }
+        let message: string | undefined;
+        if (x.messageSealedB64) {
+          const bytes = await verifying(`album ${albumId}`, () => openMessage({
+            recipient: { userId: me.user.id, boxKeys: me.bundle.boxKeys }, senderPublicKey: me.bundle.signingKeys.publicKey, senderId: me.user.id,
+            sealed: fromBase64(x.messageSealedB64!), expect: { topic: externalTopic(albumId, normalize(x.email)) },
+          })).catch(() => undefined);
+          message = bytes ? utf8Decode(bytes) : undefined;
+        }
+        try {
+          const { invite, entry } = await this.sealInvite(o, x.invitee, x.role, message, undefined);
+          invites.push({ ...invite, externalInvitationId: x.id });
+          added.push(entry);
+          doing.push({ ...view, invitee: view.invitee });
+        } catch (e) {
+          if (!isRefusal(e) && !(e instanceof UsageError)) throw e;
+          failed.push({ invitation: view, problem: e.message });
+        }
+      }
+      if (invites.length === 0) continue;
+      const next = await this.nextState(o.state, { members: [...o.state.members, ...added] });
+      await this.api.call('shareAlbum', { params: { albumId }, body: { invites, state: next.wire } });
+      this.trust.remember(next.state);
+      completed.push(...doing);
+    }
+    return { completed, skipped, failed };
+  }
+
+  /** Cancels an invitation I sent to an email without an account (pending, signed up or expired). */
+  async cancelExternal(id: string): Promise<void> {
+    await this.api.call('cancelExternalInvitation', { params: { invitationId: id } });
+  }
+
+  /** Sends the invitation mail again and restarts its expiry (pending or expired ones). */
+  async resendExternal(id: string): Promise<ExternalInvitationView> {
+    const x = await this.api.call('resendExternalInvitation', { params: { invitationId: id } });
+    return this.externalView(x, await this.get(x.albumId).then((v) => v.name, () => undefined));
+  }
+
+  /** Invitations sent to my email before I had an account, waiting for their sharers' apps to finish sharing. */
+  async waitingInvitations(): Promise<WaitingInvitationView[]> {
+    const { waiting = [] } = await this.api.call('listInvitations');
+    return Promise.all(waiting.map(async (w) => ({
+      id: w.id, kind: w.albumKind, role: w.role, invitedAt: w.invitedAt,
+      from: { id: w.invitedBy.id, email: w.invitedBy.email, displayName: w.invitedBy.displayName, fingerprint: await fingerprintOf(w.invitedBy) },
+    })));
   }
 
   /** The album's member list, and the (non-owner) member with this email. */
@@ -903,6 +1143,15 @@ export class Albums {
     const mine = state.members.find((m) => m.userId === me.user.id);
     if (!mine || mine.role !== inv.role) {
       throw new AlbumTrustError(inv.albumId, 'roster', mine ? `the owner signed you in as ${mine.role}, not ${inv.role}` : 'the owner has not signed you into this album');
+    }
+    // [Note: my keys in the roster] the owner sealed the album to the keys the SERVER showed
+    // them for me. Keys that are not mine mean someone (the server) swapped them: whoever holds
+    // those keys can read the album. Refuse, and say so with both fingerprints to compare.
+    const own = me.publicKeys;
+    if (!constantTimeEqual(mine.ed25519PublicKey, own.ed25519) || !constantTimeEqual(mine.x25519PublicKey, own.x25519)) {
+      const theirs = await fingerprint(rosterKeys(mine));
+      throw new AlbumTrustError(inv.albumId, 'roster', `${inv.owner.email} shared this album with keys that are not yours (fingerprint ${theirs}; yours is ${await me.fingerprint()}): ` +
+        `the server may have swapped your keys, and whoever holds those can read the album. Do not accept; tell ${inv.owner.email} and compare fingerprints`);
     }
     const keys = await this.openKeys(inv.albumId, inv.sealedKeys, state, inv.owner);
     const meta = await this.metadataOf(inv.albumId, inv.albumMetadataB64, keys, state);

@@ -6,7 +6,7 @@ import {
   toBase64, fromBase64, constantTimeEqual, DEFAULT_KDF_PARAMS,
   type AccountBundle, type KdfParams, type PublicKeys,
 } from '@obscura/crypto';
-import { recoverySignedMessage, type RouteResponse, type User } from '@obscura/protocol';
+import { EMAIL_CODE_DIGITS, recoverySignedMessage, type RouteResponse, type User } from '@obscura/protocol';
 import { ApiClient } from './api.ts';
 import { ApiError, IntegrityError, UsageError } from './errors.ts';
 
@@ -48,6 +48,19 @@ function checkPassword(password: string): void {
   if (typeof password !== 'string' || password.length < 8) throw new UsageError('the password must have at least 8 characters');
 }
 
+export interface EmailVerification {
+  readonly verificationId: string;
+  /** As mailed; spaces and dashes are ignored ("1234 5678"). */
+  readonly code: string;
+}
+
+/** The code's digits only: people copy "1234 5678" or "1234-5678" from the mail. */
+function normalizeCode(code: string): string {
+  const digits = code.replace(/[\s-]/g, '');
+  if (!new RegExp(`^[0-9]{${EMAIL_CODE_DIGITS}}$`).test(digits)) throw new UsageError(`the code is the ${EMAIL_CODE_DIGITS} digits from the mail`);
+  return digits;
+}
+
 const WRONG_CURRENT_PASSWORD = 'the current password is wrong; nothing was changed';
 
 export class Session {
@@ -72,7 +85,11 @@ export class Session {
    * nothing was created (the email is taken); one that opens an account with other keys than the
    * ones made here means the email is taken AND this is that account's password.
    */
-  static async signup(o: ConnectOptions & { email: string; password: string; displayName: string }): Promise<{ session: Session; recoveryKey: string }> {
+  static async signup(o: ConnectOptions & {
+    email: string; password: string; displayName: string;
+    /** The code mailed by `requestEmailCode`: proves the address (needed to receive invitations sent to it before the account existed; required by some servers). */
+    emailVerification?: EmailVerification;
+  }): Promise<{ session: Session; recoveryKey: string }> {
     checkPassword(o.password);
     await opaque.ready;
     const api = new ApiClient({ baseUrl: o.server, fetch: o.fetch, userAgent: o.userAgent });
@@ -90,6 +107,7 @@ export class Session {
         x25519PublicKeyB64: toBase64(account.publicKeys.x25519), ed25519PublicKeyB64: toBase64(account.publicKeys.ed25519),
         passwordEnvelopeB64: toBase64(account.passwordEnvelope), recoveryEnvelopeB64: toBase64(account.recoveryEnvelope),
         startLoginRequestB64: login.startLoginRequest,
+        ...(o.emailVerification ? { emailVerification: { verificationId: o.emailVerification.verificationId, code: normalizeCode(o.emailVerification.code) } } : {}),
       },
     });
     const finished = opaque.client.finishLogin({ clientLoginState: login.clientLoginState, loginResponse: loginResponseB64, password: o.password, ...stretching });
@@ -106,6 +124,25 @@ export class Session {
         'Nothing was created; the recovery key from that account\'s sign-up is still the one that counts');
     }
     return { session: Session.fromServerSession(api, s, account.bundle, o), recoveryKey: account.recoveryKey };
+  }
+
+  /**
+   * What the server asks of new accounts: whether sign-up needs a mailed code
+   * ('required'), or a code only proves the address for invitations sent to it ('optional').
+   */
+  static async serverInfo(o: Pick<ConnectOptions, 'server' | 'fetch' | 'userAgent'>): Promise<{ emailVerification: 'required' | 'optional' }> {
+    const api = new ApiClient({ baseUrl: o.server, fetch: o.fetch, userAgent: o.userAgent });
+    const h = await api.call('health');
+    return { emailVerification: h.signup?.emailVerification ?? 'optional' };
+  }
+
+  /**
+   * Mails a one-time code to `email` (before sign-up). The answer is the same for every address;
+   * pass `{ verificationId, code }` to `signup` (or, logged in, to `verifyEmail`).
+   */
+  static async requestEmailCode(o: Pick<ConnectOptions, 'server' | 'fetch' | 'userAgent'> & { email: string }): Promise<{ verificationId: string; expiresAt: string }> {
+    const api = new ApiClient({ baseUrl: o.server, fetch: o.fetch, userAgent: o.userAgent });
+    return api.call('requestEmailCode', { body: { email: o.email.trim() } });
   }
 
   /** Logs in with OPAQUE (the password never leaves this process) and unwraps the account keys. */
@@ -179,6 +216,20 @@ export class Session {
 
   me() {
     return this.api.call('me');
+  }
+
+  /** Mails a one-time code to this account's email, to prove it with `verifyEmail`. */
+  requestEmailCode(): Promise<{ verificationId: string; expiresAt: string }> {
+    return this.api.call('requestEmailCode', { body: { email: this.user.email } });
+  }
+
+  /**
+   * Proves this account's email with the mailed code. Invitations sent to the address before
+   * the account existed become this account's: they wait for their sharers' apps to finish sharing.
+   */
+  async verifyEmail(v: EmailVerification): Promise<{ claimedInvitations: number }> {
+    const r = await this.api.call('verifyEmail', { body: { verificationId: v.verificationId, code: normalizeCode(v.code) } });
+    return { claimedInvitations: r.claimedInvitations };
   }
 
   async logout(): Promise<void> {
