@@ -1,9 +1,12 @@
 // The logged-in frame: navigation (a side bar on wide screens, a bottom bar on phones), the
 // page, and the notices. Screens add their own actions in their page header.
+import { useEffect } from 'react';
 import { NavLink, Navigate, Outlet, useLocation } from 'react-router';
 import { useAuth, insecureFastKdf } from './auth.tsx';
 import { Notices } from '../ui/notices.tsx';
 import { UploadProvider } from '../features/upload/index.tsx';
+import { ToFinishNotice } from '../features/sharing/External.tsx';
+import { checkToFinish, resetToFinish } from '../features/sharing/toFinish.ts';
 
 // [Note: phone navigation] At ≤720 px the side bar becomes a bottom bar of five equal tabs
 // (icon over a short label: 78 px each at 390 px, tap targets ≥ 56 px tall) above the home
@@ -34,6 +37,13 @@ export function DevWarning() {
 export function Layout() {
   const auth = useAuth();
   const location = useLocation();
+  const userId = auth.status === 'in' ? auth.user?.id : undefined;
+  // Once per sign-in (or reload): did people I invited sign up and wait for me to finish sharing?
+  useEffect(() => {
+    if (!userId) return;
+    void checkToFinish();
+    return () => resetToFinish();
+  }, [userId]);
   if (auth.status === 'loading') return <div className="splash" role="status"><img src="/icon.svg" alt="" width="56" height="56" />Opening Obscura…</div>;
   if (auth.status === 'out') {
     const next = location.pathname + location.search;
@@ -67,6 +77,7 @@ export function Layout() {
         </nav>
         <main id="main" className="main" tabIndex={-1}>
           <DevWarning />
+          <ToFinishNotice />
           <Outlet />
         </main>
         <Notices />

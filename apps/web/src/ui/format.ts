@@ -9,6 +9,8 @@ export function formatBytes(n: number): string {
 }
 
 export const formatDateTime = (ms: number | string) => new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+/** "12 Jan 2026": a day, without the time. */
+export const formatDate = (ms: number | string) => new Date(ms).toLocaleDateString(undefined, { dateStyle: 'medium' });
 export const formatDay = (ms: number) => new Date(ms).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
 export const formatMonth = (ms: number) => new Date(ms).toLocaleDateString(undefined, { month: 'long', year: 'numeric' });
 

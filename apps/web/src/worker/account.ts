@@ -13,6 +13,14 @@ export interface Me {
   readonly quotaBytes: number;
   /** What the usage is made of, when the server says (older servers do not). */
   readonly charges?: { readonly ownPhotosBytes: number; readonly editorsPhotosBytes: number; readonly pendingUploadsBytes: number };
+  /** The account proved its email with a mailed code (false from older servers). */
+  readonly emailVerified: boolean;
+}
+
+/** A code mailed to prove an email address: pass its id back with the code typed. */
+export interface EmailCodeSent {
+  readonly verificationId: string;
+  readonly expiresAt: string;
 }
 
 export interface SessionRow {
@@ -65,6 +73,7 @@ async function me(): Promise<Me> {
   const m = await session.me();
   return {
     user: m.user, fingerprint: await session.fingerprint(), usedBytes: m.storage.usedBytes, quotaBytes: m.storage.quotaBytes,
+    emailVerified: m.emailVerified === true,
     ...(m.charges ? { charges: { ...m.charges } } : {}),
   };
 }
@@ -118,8 +127,27 @@ export const account = {
     return restoring;
   },
 
-  async signup(email: string, displayName: string, password: string): Promise<{ user: User; recoveryKey: string }> {
-    const { session, recoveryKey } = await Session.signup({ ...state.connectOptions(), email, displayName, password });
+  /**
+   * What this server asks of new accounts: 'required' — sign-up needs the code mailed to the
+   * address; 'optional' — a code only proves the address (to receive invitations sent to it
+   * before the account existed).
+   */
+  async serverInfo(): Promise<{ emailVerification: 'required' | 'optional' }> {
+    const { emailVerification } = await Session.serverInfo({ server: state.server });
+    return { emailVerification };
+  },
+
+  /** Mails a one-time code to `email` (before sign-up); the server answers the same for every address. */
+  async requestSignupCode(email: string): Promise<EmailCodeSent> {
+    const { verificationId, expiresAt } = await Session.requestEmailCode({ server: state.server, email });
+    return { verificationId, expiresAt };
+  },
+
+  /** `verification`: the mailed code (and its id) proving `email`; needed when the server requires it, or to receive invitations. */
+  async signup(email: string, displayName: string, password: string, verification?: { verificationId: string; code: string }): Promise<{ user: User; recoveryKey: string }> {
+    const { session, recoveryKey } = await Session.signup({
+      ...state.connectOptions(), email, displayName, password, ...(verification ? { emailVerification: verification } : {}),
+    });
     await state.adopt(session);
     return { user: session.user, recoveryKey };
   },
@@ -191,5 +219,17 @@ export const account = {
   async changePassword(current: string, next: string): Promise<void> {
     const { session } = state.need;
     await session.changePassword(current, next);
+  },
+
+  /** Mails a one-time code to my account's email, to confirm it (Settings). */
+  async requestEmailCode(): Promise<EmailCodeSent> {
+    const { verificationId, expiresAt } = await state.need.session.requestEmailCode();
+    return { verificationId, expiresAt };
+  },
+
+  /** Confirms my email with the mailed code; invitations sent to it before I had an account become mine. */
+  async verifyEmail(verificationId: string, code: string): Promise<{ claimedInvitations: number }> {
+    const { claimedInvitations } = await state.need.session.verifyEmail({ verificationId, code });
+    return { claimedInvitations };
   },
 };

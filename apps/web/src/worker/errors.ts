@@ -8,8 +8,8 @@ export function toInfo(e: unknown): AppErrorInfo {
   if (e instanceof ApiError) {
     if (e.code === 'network') return { kind: 'network', message: `cannot reach the server: check your connection and try again (${e.message})` };
     if (e.status === 429) {
-      const m = /try again in (\d+) s/.exec(e.message);
-      return { kind: 'rate-limited', status: 429, code: e.code, message: e.message, ...(m ? { retryAfterS: Number(m[1]) } : {}) };
+      const retryAfterS = waitSeconds(e.message);
+      return { kind: 'rate-limited', status: 429, code: e.code, message: e.message, ...(retryAfterS !== undefined ? { retryAfterS } : {}) };
     }
     if (e.status === 401 && e.code === 'unauthorized' && /session/i.test(e.message)) return { kind: 'not-logged-in', status: 401, code: e.code, message: 'your session has ended; log in again' };
     return { kind: 'api', status: e.status, code: e.code, message: e.message };
@@ -26,4 +26,11 @@ export function toInfo(e: unknown): AppErrorInfo {
   if (e instanceof DOMException && e.name === 'AbortError') return { kind: 'cancelled', message: 'cancelled' };
   if (e instanceof DOMException && e.name === 'QuotaExceededError') return { kind: 'internal', message: 'this browser ran out of storage space for Obscura; free some space and try again' };
   return { kind: 'internal', message: e instanceof Error ? `something went wrong: ${e.message}` : String(e) };
+}
+
+/** The wait in a refusal, in seconds: "try again in 45 s", "… in 14 min", "… in 5 h 3 min". */
+export function waitSeconds(message: string): number | undefined {
+  const m = /try again in (?:(\d+) h)? ?(?:(\d+) min)? ?(?:(\d+) s)?/.exec(message);
+  if (!m || (m[1] === undefined && m[2] === undefined && m[3] === undefined)) return undefined;
+  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
 }

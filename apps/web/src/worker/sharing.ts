@@ -2,7 +2,9 @@
 // keys sealed by the owner, the name the owner signed), sharing an album or photos by email,
 // roles, removing access, stopping sharing, and the fingerprints people compare to be sure the
 // server did not slip in other keys. Every key and every check stays here; the page gets words.
-import { ApiError, fingerprintOf, type AlbumPhoto, type AlbumView, type InvitationView, type MemberView, type PersonKeys } from '@obscura/sdk';
+import {
+  ApiError, fingerprintOf, type AlbumPhoto, type AlbumView, type ExternalInvitationView, type InvitationView, type MemberView, type PersonKeys,
+} from '@obscura/sdk';
 import type { UserRef } from '@obscura/protocol';
 import type { AlbumSummary, PhotoScope } from '../shared/types.ts';
 import { AppError } from '../shared/rpc.ts';
@@ -63,13 +65,53 @@ export interface ShareResult {
   /** The album (or one-photo share) the people were invited to; absent when nobody could be invited. */
   readonly albumId?: string;
   readonly kind: 'album' | 'photo';
+  /** Emails of people with an account: invited now (the album key is sealed to each). */
   readonly invited: readonly string[];
-  /** Emails with no Obscura account: nobody was invited under them, the others were. */
-  readonly noAccount: readonly string[];
+  /**
+   * Emails with no Obscura account: each got an invitation to sign up ([Note: external
+   * invitations] in the SDK); nothing is sealed until they have keys and I finish sharing.
+   */
+  readonly invitedWithoutAccount: readonly string[];
   /** Emails of people who already have access (or an invitation): nothing changed for them. */
   readonly alreadyIn: readonly string[];
   /** Several photos were shared as this new album. */
   readonly createdAlbum?: { readonly albumId: string; readonly name: string };
+}
+
+/**
+ * An invitation I sent to an email that had no account, as the share dialog and the "finish
+ * sharing" review show it. 'pending': "invited — no account yet"; 'signed-up': "signed up —
+ * waiting for you to confirm their key" (`invitee` with the fingerprint of the keys the server
+ * lists for the new account); 'expired': lapsed (re-send). `problem`: must not be sealed to.
+ */
+export interface ExternalInvite {
+  readonly id: string;
+  readonly albumId: string;
+  readonly albumKind: 'album' | 'photo';
+  readonly albumName?: string;
+  readonly email: string;
+  readonly role: 'owner' | 'editor' | 'viewer';
+  readonly status: 'pending' | 'signed-up' | 'expired';
+  readonly invitedAt: string;
+  readonly expiresAt: string;
+  readonly invitee?: { readonly id: string; readonly email: string; readonly displayName: string; readonly fingerprint: string };
+  readonly problem?: string;
+}
+
+/** What "Finish sharing" did, per invitation (plain words for the page). */
+export interface FinishResult {
+  readonly completed: readonly ExternalInvite[];
+  readonly skipped: readonly { readonly invitation: ExternalInvite; readonly reason: string }[];
+  readonly failed: readonly { readonly invitation: ExternalInvite; readonly problem: string }[];
+}
+
+/** An invitation sent to my email before I had an account: waiting for its sharer to finish sharing. */
+export interface WaitingInvite {
+  readonly id: string;
+  readonly kind: 'album' | 'photo';
+  readonly role: 'owner' | 'editor' | 'viewer';
+  readonly from: { readonly id: string; readonly email: string; readonly displayName: string; readonly fingerprint: string };
+  readonly invitedAt: string;
 }
 
 /** A person's keys as the server lists them now, against what this browser pinned. */
@@ -117,6 +159,15 @@ function memberOf(m: MemberView, me: string): Member {
   };
 }
 
+function externalOf(x: ExternalInvitationView): ExternalInvite {
+  return {
+    id: x.id, albumId: x.albumId, albumKind: x.albumKind, email: x.email, role: x.role, status: x.status, invitedAt: x.invitedAt, expiresAt: x.expiresAt,
+    ...(x.albumName !== undefined ? { albumName: x.albumName } : {}),
+    ...(x.invitee ? { invitee: { id: x.invitee.id, email: x.invitee.email, displayName: x.invitee.displayName, fingerprint: x.invitee.fingerprint } } : {}),
+    ...(x.problem !== undefined ? { problem: x.problem } : {}),
+  };
+}
+
 /** Runs `fn`, then saves pins and album-state pins whatever happened (a refusal may have pinned others first). */
 async function persisting<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -149,24 +200,23 @@ async function lookupOne(email: string): Promise<UserRef | undefined> {
 }
 
 /**
- * [Note: who has no account] the server answers a lookup of several emails with 404 as soon as
- * one has no account ("nothing was shared"). To invite the others anyway, the emails are then
- * looked up one by one (each lookup counts against the per-minute allowance just the same) and
- * the ones without an account are named to the sharer. The common case (everyone has an
- * account) costs one lookup per email, inside the SDK's share.
+ * [Note: who has no account] One lookup of all the emails (allowMissing) tells which have an
+ * account and which do not: those without one get an invitation to sign up when shared with,
+ * nothing sealed. The answer must name exactly the emails asked for, as the SDK checks when it
+ * shares. Every email looked up counts against the server's per-minute lookup allowance.
  */
-async function splitByAccount(emails: readonly string[]): Promise<{ found: Map<string, UserRef>; missing: string[] }> {
+async function lookupAll(emails: readonly string[]): Promise<{ found: Map<string, UserRef>; missing: string[] }> {
+  const asked = [...new Set(emails.map(normalizeEmail))].sort();
+  const { users, missing = [] } = await state.need.session.api.call('usersLookup', { body: { emails: asked, allowMissing: true } });
   const found = new Map<string, UserRef>();
-  const missing: string[] = [];
-  for (const e of emails) {
-    const u = await lookupOne(e);
-    if (u) found.set(e, u);
-    else missing.push(e);
+  for (const u of users) found.set(normalizeEmail(u.email), u);
+  const none = new Set(missing.map(normalizeEmail));
+  const answered = [...found.keys(), ...none].sort();
+  if (answered.length !== asked.length || asked.some((e, i) => e !== answered[i])) {
+    throw new AppError({ kind: 'album-trust', message: `the server answered a lookup of ${asked.join(', ')} with ${answered.join(', ') || 'nobody'}; nothing was shared` });
   }
-  return { found, missing };
+  return { found, missing: asked.filter((e) => none.has(e)) };
 }
-
-const isNoAccount = (e: unknown) => e instanceof ApiError && e.status === 404 && e.code === 'not-found';
 
 /**
  * Refuses (before anything is created) when the server now lists someone I pinned with other
@@ -185,32 +235,35 @@ async function liveMemberEmails(albumId: string): Promise<Set<string>> {
   return new Set(members.filter((m) => LIVE.has(m.status) && m.role !== 'owner').map((m) => normalizeEmail(m.email)));
 }
 
-/** Shares an album I own with people who have an account; names those who have none. */
+/** Emails of the album's open invitations to people without an account (pending, or signed up); expired ones may be invited again. */
+async function openExternalEmails(albumId: string): Promise<Set<string>> {
+  const { invitations } = await state.need.session.api.call('listExternalInvitations');
+  return new Set(invitations.filter((x) => x.albumId === albumId && x.status !== 'expired').map((x) => normalizeEmail(x.email)));
+}
+
+const sdkOptions = (opts: ShareOptions) =>
+  ({ role: opts.role, ...(opts.message?.trim() ? { message: opts.message.trim() } : {}), includeNameInEmail: opts.includeNameInEmail });
+
+/** Splits the emails shared with into people with an account (invited) and those who got an invitation to sign up. */
+function split(emails: readonly string[], external: readonly ExternalInvitationView[]): Pick<ShareResult, 'invited' | 'invitedWithoutAccount'> {
+  const without = new Set(external.map((x) => normalizeEmail(x.email)));
+  return { invited: emails.filter((e) => !without.has(e)), invitedWithoutAccount: emails.filter((e) => without.has(e)) };
+}
+
+/**
+ * Shares an album I own by email: people with an account are invited (the key sealed to each),
+ * emails without one get an invitation to sign up; people already in (or invited) are named.
+ */
 async function shareAlbum(albumId: string, emails: readonly string[], opts: ShareOptions): Promise<ShareResult> {
   const { albums } = state.need;
   const wanted = cleanEmails(emails);
-  const live = await liveMemberEmails(albumId);
-  const alreadyIn = wanted.filter((e) => live.has(e));
-  let todo = wanted.filter((e) => !live.has(e));
-  let noAccount: string[] = [];
-  const sdkOpts = { role: opts.role, ...(opts.message?.trim() ? { message: opts.message.trim() } : {}), includeNameInEmail: opts.includeNameInEmail };
+  const [live, open] = await Promise.all([liveMemberEmails(albumId), openExternalEmails(albumId)]);
+  const alreadyIn = wanted.filter((e) => live.has(e) || open.has(e));
+  const todo = wanted.filter((e) => !live.has(e) && !open.has(e));
   const view = await albums.get(albumId);
-  if (todo.length > 0) {
-    await persisting(async () => {
-      try {
-        await albums.share(albumId, todo, sdkOpts);
-      } catch (e) {
-        if (!isNoAccount(e)) throw e;
-        const { missing } = await splitByAccount(todo);
-        // Everyone has an account after all: the 404 was about something else (the album).
-        if (missing.length === 0) throw e;
-        noAccount = missing;
-        todo = todo.filter((x) => !missing.includes(x));
-        if (todo.length > 0) await albums.share(albumId, todo, sdkOpts);
-      }
-    });
-  }
-  return { albumId, kind: view.kind, invited: todo, noAccount, alreadyIn };
+  if (todo.length === 0) return { albumId, kind: view.kind, invited: [], invitedWithoutAccount: [], alreadyIn };
+  const r = await persisting(() => albums.share(albumId, todo, sdkOptions(opts)));
+  return { albumId, kind: view.kind, ...split(todo, r.invitedWithoutAccount), alreadyIn };
 }
 
 /** An opened photo to share from an album scope, or the file id of a photo of my library. */
@@ -252,17 +305,14 @@ async function sharePhotos(fileIds: readonly string[], scope: PhotoScope, emails
     if (existing) return shareAlbum(existing.albumId, emails, opts);
   }
   const wanted = cleanEmails(emails);
-  // Before anything is created: who has an account, and whether any key changed.
-  const { found, missing } = await splitByAccountQuickly(wanted);
+  // Before anything is created: whether the key of anyone with an account changed.
+  const { found } = await lookupAll(wanted);
   checkPins(found.values());
-  const todo = wanted.filter((e) => found.has(e));
   const kind = fileIds.length === 1 ? 'photo' as const : 'album' as const;
-  if (todo.length === 0) return { kind, invited: [], noAccount: missing, alreadyIn: [] };
-  const sdkOpts = { role: opts.role, ...(opts.message?.trim() ? { message: opts.message.trim() } : {}), includeNameInEmail: opts.includeNameInEmail };
   return persisting(async () => {
     if (fileIds.length === 1) {
-      const { albumId } = await albums.sharePhoto(await photoArg(scope, fileIds[0]!), todo, sdkOpts);
-      return { albumId, kind, invited: todo, noAccount: missing, alreadyIn: [] };
+      const r = await albums.sharePhoto(await photoArg(scope, fileIds[0]!), wanted, sdkOptions(opts));
+      return { albumId: r.albumId, kind, ...split(wanted, r.invitedWithoutAccount), alreadyIn: [] };
     }
     if (scope !== 'library') throw usage('several photos are shared as a new album of your library photos; select them in Photos, or share the whole album');
     const name = opts.albumName?.trim();
@@ -270,25 +320,9 @@ async function sharePhotos(fileIds: readonly string[], scope: PhotoScope, emails
     const album = await albums.create(name);
     await albums.addPhotos(album.albumId, fileIds);
     state.emit({ type: 'library-changed' });
-    await albums.share(album.albumId, todo, sdkOpts);
-    return { albumId: album.albumId, kind, invited: todo, noAccount: missing, alreadyIn: [], createdAlbum: { albumId: album.albumId, name } };
+    const r = await albums.share(album.albumId, wanted, sdkOptions(opts));
+    return { albumId: album.albumId, kind, ...split(wanted, r.invitedWithoutAccount), alreadyIn: [], createdAlbum: { albumId: album.albumId, name } };
   });
-}
-
-/** One lookup for all when everyone has an account; one by one only after a 404 (see [Note: who has no account]). */
-async function splitByAccountQuickly(emails: readonly string[]): Promise<{ found: Map<string, UserRef>; missing: string[] }> {
-  try {
-    const { users } = await state.need.session.api.call('usersLookup', { body: { emails: [...emails] } });
-    const found = new Map<string, UserRef>();
-    for (const u of users) found.set(normalizeEmail(u.email), u);
-    const missing = emails.filter((e) => !found.has(e));
-    // The server must answer exactly the emails asked for (the SDK checks it again when sharing).
-    if (missing.length > 0 || found.size !== emails.length) return splitByAccount(emails);
-    return { found, missing: [] };
-  } catch (e) {
-    if (!isNoAccount(e)) throw e;
-    return splitByAccount(emails);
-  }
 }
 
 async function keyStateOf(u: UserRef): Promise<PersonKeyState> {
@@ -439,5 +473,82 @@ export const sharing = {
     pins.accept(u);
     await state.persist();
     return keyStateOf(u);
+  },
+
+  /**
+   * Which of these emails have an Obscura account, for the share dialog's chips ("no account
+   * yet — gets an invitation to sign up"). One lookup; each email counts against the per-minute
+   * lookup allowance, so the dialog asks only for a few.
+   */
+  async accounts(emails: readonly string[]): Promise<{ email: string; hasAccount: boolean }[]> {
+    const wanted = [...new Set(emails.map(normalizeEmail))].filter(isEmail);
+    if (wanted.length === 0) return [];
+    const { found } = await lookupAll(wanted);
+    return wanted.map((email) => ({ email, hasAccount: found.has(email) }));
+  },
+
+  // ------------------------------------------------------------ invitations to people without an account
+
+  /** Invitations I sent to emails without an account (of one album, or all), with what each waits for. */
+  async externalInvitations(albumId?: string): Promise<ExternalInvite[]> {
+    return (await state.need.albums.externalInvitations(albumId)).map(externalOf);
+  },
+
+  /**
+   * [Note: finishing is asked, not done] Invitations whose invitee signed up and waits for me to
+   * confirm their key, for the app-wide notice. One request when there are none (the common
+   * case); the app asks when it starts and when the Shared pages load, never in a loop. Nothing
+   * is sealed here: the CLI's backup finishes on its own, the web app only when the person
+   * presses "Finish sharing" (finishSharing).
+   */
+  async toFinish(): Promise<ExternalInvite[]> {
+    const { albums, session } = state.need;
+    const { invitations } = await session.api.call('listExternalInvitations');
+    if (!invitations.some((x) => x.status === 'signed-up')) return [];
+    return (await albums.externalInvitations()).filter((x) => x.status === 'signed-up').map(externalOf);
+  },
+
+  /**
+   * "Finish sharing": seals the album key to each signed-up invitee and signs them into the
+   * roster (the SDK's completeExternal, under the album-trust rules); they then get a normal
+   * invitation to accept or decline. Only the keys whose fingerprint the person was shown
+   * (`fingerprint`) are sealed to: keys that changed in between are skipped, to look at again.
+   */
+  async finishSharing(confirmed: readonly { id: string; fingerprint: string }[]): Promise<FinishResult> {
+    if (confirmed.length === 0) throw usage('choose whom to finish sharing with');
+    const bare = (fp: string) => fp.replace(/\s/g, '');
+    const seen = new Map(confirmed.map((c) => [c.id.toLowerCase(), bare(c.fingerprint)]));
+    const r = await persisting(() => state.need.albums.completeExternal({
+      ids: [...seen.keys()],
+      confirm: (x) => x.invitee !== undefined && seen.get(x.id) === bare(x.invitee.fingerprint),
+    }));
+    return {
+      completed: r.completed.map(externalOf),
+      skipped: r.skipped.map((s) => ({
+        invitation: externalOf(s.invitation),
+        reason: s.reason === 'not confirmed' && s.invitation.invitee
+          ? `the keys the server lists for ${s.invitation.email} changed since you looked (fingerprint now ${s.invitation.invitee.fingerprint}); look again before finishing`
+          : s.reason,
+      })),
+      failed: r.failed.map((f) => ({ invitation: externalOf(f.invitation), problem: f.problem })),
+    };
+  },
+
+  /** Cancels an invitation I sent to an email without an account (pending, signed up or expired). */
+  async cancelExternal(id: string): Promise<void> {
+    await state.need.albums.cancelExternal(id);
+  },
+
+  /** Sends the sign-up invitation again and restarts its expiry. */
+  async resendExternal(id: string): Promise<ExternalInvite> {
+    return externalOf(await state.need.albums.resendExternal(id));
+  },
+
+  /** For the invitee: invitations sent to my email before I had an account, waiting for their sharers to finish. */
+  async waitingInvitations(): Promise<WaitingInvite[]> {
+    return (await state.need.albums.waitingInvitations()).map((w) => ({
+      id: w.id, kind: w.kind, role: w.role, invitedAt: w.invitedAt,
+      from: { id: w.from.id, email: w.from.email, displayName: w.from.displayName, fingerprint: w.from.fingerprint },
+    }));
   },
 };

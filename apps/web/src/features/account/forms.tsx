@@ -78,12 +78,20 @@ export const isRateLimited = (e: unknown): e is AppError => e instanceof AppErro
  */
 export function accountErrorText(e: unknown, wrongCredentials = 'Wrong email or password.'): string {
   if (e instanceof AppError) {
-    if (e.kind === 'rate-limited') return `Too many attempts, try again in ${e.info.retryAfterS ?? 60} s.`;
+    if (e.kind === 'rate-limited') return `Too many attempts, try again in ${formatWait(e.info.retryAfterS ?? 60)}.`;
     if (e.kind === 'network') return 'Cannot reach the server. Check your connection and try again.';
     if (e.info.status === 401) return wrongCredentials;
     return sentence(e.message);
   }
   return sentence(errorText(e));
+}
+
+/** A wait in words: "45 s" up to two minutes, then "14 min", then "5 h 3 min" (as the server says it). */
+export function formatWait(s: number): string {
+  if (s < 120) return `${s} s`;
+  const min = Math.ceil(s / 60);
+  if (min < 120) return `${min} min`;
+  return `${Math.floor(min / 60)} h${min % 60 ? ` ${min % 60} min` : ''}`;
 }
 
 /** Seconds left until a rate-limited form may be sent again (counts down once a second). */
@@ -113,7 +121,7 @@ export function FormError({ error, retryLeft, wrongCredentials }: { error: unkno
   if (error === undefined) return null;
   if (isRateLimited(error)) {
     if (retryLeft <= 0) return <p className="hint" role="status">You can try again now.</p>;
-    return <p className="error" role="alert">Too many attempts, try again in <span role="timer">{retryLeft} s</span>.</p>;
+    return <p className="error" role="alert">Too many attempts, try again in <span role="timer">{formatWait(retryLeft)}</span>.</p>;
   }
   return <p className="error" role="alert">{accountErrorText(error, wrongCredentials)}</p>;
 }

@@ -1,4 +1,5 @@
-// Settings (/settings): who I am and my fingerprint, storage, password, sessions, log out.
+// Settings (/settings): who I am (and whether my email is confirmed) and my fingerprint, storage,
+// password, sessions, log out.
 // On a phone this is also where the name and Log out live (the bottom bar has no room).
 import { useState } from 'react';
 import type { Me } from '../../worker/account.ts';
@@ -11,6 +12,7 @@ import { LinesSkeleton, LoadError } from './bits.tsx';
 import { StorageBar } from './StorageBar.tsx';
 import { PasswordSection } from './PasswordSection.tsx';
 import { SessionsSection } from './SessionsSection.tsx';
+import { EmailConfirm } from './EmailConfirm.tsx';
 import './settings.css';
 
 export function SettingsPage() {
@@ -24,7 +26,7 @@ export function SettingsPage() {
       {/* Two columns on wide screens; one on phones, in the order of the classes settings-order-N. */}
       <div className="settings-grid">
         <div className="settings-col">
-          <AccountSection me={me.value} onLogout={() => void auth.logout()} fallbackName={auth.user?.displayName} fallbackEmail={auth.user?.email} />
+          <AccountSection me={me.value} onLogout={() => void auth.logout()} fallbackName={auth.user?.displayName} fallbackEmail={auth.user?.email} onConfirmed={me.reload} />
           <section className="card settings-card settings-order-3" aria-busy={me.value === undefined && me.error === undefined}>
             <h2>Storage</h2>
             {me.value ? <StorageBar me={me.value} /> : me.error === undefined ? <LinesSkeleton lines={3} label="Loading storage" /> : <LoadError error={me.error} retry={me.reload} />}
@@ -40,7 +42,9 @@ export function SettingsPage() {
   );
 }
 
-function AccountSection(props: { me: Me | undefined; onLogout: () => void; fallbackName: string | undefined; fallbackEmail: string | undefined }) {
+function AccountSection(props: {
+  me: Me | undefined; onLogout: () => void; fallbackName: string | undefined; fallbackEmail: string | undefined; onConfirmed: () => Promise<void>;
+}) {
   const name = props.me?.user.displayName ?? props.fallbackName;
   const email = props.me?.user.email ?? props.fallbackEmail;
   return (
@@ -49,9 +53,14 @@ function AccountSection(props: { me: Me | undefined; onLogout: () => void; fallb
       {name || email ? (
         <dl className="settings-facts">
           <div><dt>Name</dt><dd>{name}</dd></div>
-          <div><dt>Email</dt><dd>{email}</dd></div>
+          <div><dt>Email</dt><dd><span>{email}</span>{props.me && (
+            props.me.emailVerified
+              ? <span className="badge badge-confirmed">confirmed</span>
+              : <span className="badge badge-unconfirmed">not confirmed</span>
+          )}</dd></div>
         </dl>
       ) : <LinesSkeleton lines={2} label="Loading your account" />}
+      {props.me && <EmailConfirm email={props.me.user.email} confirmed={props.me.emailVerified} onConfirmed={props.onConfirmed} />}
       <p className="hint">Your name is what people you share with see next to your photos.</p>
       {/* On wide screens Log out is in the side bar; on phones (no room in the bottom bar) it is here. */}
       <div className="settings-logout">

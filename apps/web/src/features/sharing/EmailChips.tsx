@@ -1,7 +1,8 @@
 // The "who" of a share: email addresses as chips. Typing a comma, a semicolon, a space or Enter
 // (or leaving the field) turns what was typed into chips; a pasted list becomes one chip per
 // address (see [Note: pasting a list of emails]). A malformed address stays as a red chip that
-// says so, so it can be removed or fixed; nothing is sent until every chip is an address.
+// says so, so it can be removed or fixed; nothing is sent until every chip is an address. An
+// address known to have no Obscura account says it gets an invitation to sign up.
 import { useId, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
 import { addEmails, type EmailEntry } from './emails.ts';
 
@@ -13,6 +14,8 @@ export function EmailChips(props: {
   onDraft: (text: string) => void;
   disabled?: boolean;
   error?: string;
+  /** Addresses with no Obscura account (looked up by the form): sharing invites them to sign up. */
+  noAccount?: ReadonlySet<string>;
 }) {
   const inputId = useId();
   const hintId = useId();
@@ -54,9 +57,10 @@ export function EmailChips(props: {
         {props.entries.length > 0 && (
           <ul className="chip-list" aria-label="People to invite">
             {props.entries.map((x) => (
-              <li key={x.email} className={`chip${x.valid ? '' : ' chip-bad'}`}>
+              <li key={x.email} className={`chip${x.valid ? '' : ' chip-bad'}${props.noAccount?.has(x.email) ? ' chip-new' : ''}`}>
                 <span className="chip-text">{x.email}</span>
                 {!x.valid && <span className="chip-note">not an email address</span>}
+                {x.valid && props.noAccount?.has(x.email) && <span className="chip-note">no account yet — gets an invitation to sign up</span>}
                 <button type="button" className="chip-remove" aria-label={`Remove ${x.email}`} disabled={props.disabled}
                   onClick={(e) => { e.stopPropagation(); remove(x.email); }}>✕</button>
               </li>

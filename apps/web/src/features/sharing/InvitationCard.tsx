@@ -1,6 +1,7 @@
 // One pending invitation: what (album or photo, its name), from whom (name, email and the
 // fingerprint of the keys that signed it, with "Verify"), the role, the message; Accept or
-// Decline. An invitation that did not verify names its problem and can only be declined; when
+// Decline. An invitation that did not verify names its problem and can only be declined (no
+// Accept button: e.g. the roster holds keys for me that are not mine, a server key swap); when
 // the problem is that the sender's keys changed, the warning offers to check and trust them.
 import { useEffect, useId, useState } from 'react';
 import { worker } from '../../client/worker.ts';
@@ -108,9 +109,12 @@ export function InvitationCard(props: {
       )}
       <ErrorMessage error={error} />
       <div className="row invitation-actions">
-        <button type="button" className="button button-primary" disabled={busy !== undefined || i.problem !== undefined} onClick={() => void accept()}>
-          {busy === 'accept' ? 'Accepting…' : 'Accept'}
-        </button>
+        {/* A refused invitation (e.g. sealed to keys that are not mine) can only be declined: no Accept to press by mistake. */}
+        {i.problem === undefined && (
+          <button type="button" className="button button-primary" disabled={busy !== undefined} onClick={() => void accept()}>
+            {busy === 'accept' ? 'Accepting…' : 'Accept'}
+          </button>
+        )}
         <button type="button" className="button" disabled={busy !== undefined} onClick={() => setConfirmDecline(true)}>Decline</button>
       </div>
       <ConfirmDialog title={`Decline this ${noun}?`} open={confirmDecline} busy={busy === 'decline'} confirmLabel="Decline"

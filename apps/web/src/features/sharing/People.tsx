@@ -1,13 +1,15 @@
 // "People with access": the owner and everyone invited or in, with role, status and "Verify";
-// the owner changes roles and removes access here. Others see the list read-only.
+// the owner changes roles and removes access here. Others see the list read-only. Invitations
+// to emails without an account follow (the owner's own list; see External.tsx).
 import { useId, useState } from 'react';
 import { worker } from '../../client/worker.ts';
-import type { Member } from '../../worker/sharing.ts';
+import type { ExternalInvite, Member } from '../../worker/sharing.ts';
 import { Contained } from './Contained.tsx';
 import { ConfirmDialog } from '../../ui/Dialog.tsx';
 import { ErrorMessage } from '../../ui/bits.tsx';
 import { errorText } from '../../shared/rpc.ts';
 import { FingerprintPair } from './Fingerprints.tsx';
+import { ExternalRow } from './External.tsx';
 
 const ROLE = { owner: 'Owner', editor: 'Editor', viewer: 'Viewer' } as const;
 const STATUS = { pending: 'Invited', active: 'Active', declined: 'Declined', removed: 'Removed', left: 'Left' } as const;
@@ -20,6 +22,8 @@ export function People(props: {
   /** Album or photo name, for the confirmations. */
   name: string;
   members: readonly Member[];
+  /** Invitations I sent to emails without an account (empty for people other than the owner). */
+  external?: readonly ExternalInvite[];
   canManage: boolean;
   /** Reloads the people (resolves when the list shows the change). */
   onChanged: () => Promise<void>;
@@ -30,13 +34,15 @@ export function People(props: {
   const [said, setSaid] = useState<string>();
   const live = props.members.filter(isLive).sort((a, b) => (a.role === 'owner' ? -1 : b.role === 'owner' ? 1 : a.email.localeCompare(b.email)));
   const others = live.filter((m) => m.role !== 'owner');
+  const external = props.external ?? [];
   return (
     <section className="people" aria-labelledby={titleId}>
       <h3 id={titleId}>People with access</h3>
-      {others.length === 0 && <p className="hint">Nobody else yet: only you can see this {props.kind}.</p>}
+      {others.length === 0 && external.length === 0 && <p className="hint">Nobody else yet: only you can see this {props.kind}.</p>}
       {said && <p className="ok" role="status">{said}</p>}
       <ul className="people-list">
         {live.map((m) => <PersonRow key={m.invitationId} member={m} {...props} onSaid={setSaid} />)}
+        {external.map((x) => <ExternalRow key={x.id} invitation={x} canManage={props.canManage} onChanged={props.onChanged} onSaid={setSaid} />)}
       </ul>
     </section>
   );

@@ -1,20 +1,22 @@
 // The share dialog, for an album or for photos (one, or several as a new album): invite people
 // by email as viewers or editors, see and manage who has access, stop sharing, and (below) the
 // public links. Opened from an album's header, a photo's menu or a selection.
-import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { ALBUM_MEMBERS_MAX, INVITE_EMAIL_MESSAGE_MAX } from '@obscura/protocol';
 import type { PhotoScope } from '../../shared/types.ts';
-import type { Member, ShareResult, ShareTargetInfo } from '../../worker/sharing.ts';
+import type { ExternalInvite, Member, ShareResult, ShareTargetInfo } from '../../worker/sharing.ts';
 import { worker } from '../../client/worker.ts';
 import { AppError, errorText } from '../../shared/rpc.ts';
 import { Contained } from './Contained.tsx';
 import { ConfirmDialog, Dialog } from '../../ui/Dialog.tsx';
 import { ErrorMessage, ProgressBar } from '../../ui/bits.tsx';
+import { formatWait, sentence, useRetryCountdown } from '../account/forms.tsx';
 import { LinksSection } from '../links/LinksSection.tsx';
 import { EmailChips } from './EmailChips.tsx';
 import { KeyChangeWarning } from './Fingerprints.tsx';
 import { People, isLive } from './People.tsx';
+import { isOpenExternal } from './External.tsx';
 import { addEmails, links as linkWords, listWords, people as peopleWords, type EmailEntry } from './emails.ts';
 import './sharing.css';
 
@@ -40,9 +42,11 @@ export function ShareDialog({ target, open, onClose }: { target: ShareTarget; op
   const [shareId, setShareId] = useState<string | null>();
   const [info, setInfo] = useState<ShareTargetInfo>();
   const [members, setMembers] = useState<Member[]>();
+  /** Invitations I sent from here to emails without an account (the owner's; others see none). */
+  const [external, setExternal] = useState<ExternalInvite[]>([]);
   const [loadError, setLoadError] = useState<unknown>();
   const [linksVersion, setLinksVersion] = useState(0);
-  const [stop, setStop] = useState<{ people: number; links: number }>();
+  const [stop, setStop] = useState<{ people: number; links: number; invitations: number }>();
   const [stopping, setStopping] = useState(false);
   const [stopError, setStopError] = useState<unknown>();
   /** What stopping did, said in the dialog (see [Note: words inside the dialog]). */
@@ -52,7 +56,7 @@ export function ShareDialog({ target, open, onClose }: { target: ShareTarget; op
   useEffect(() => {
     if (!open) return;
     let live = true;
-    setShareId(undefined); setInfo(undefined); setMembers(undefined); setLoadError(undefined); setStopError(undefined);
+    setShareId(undefined); setInfo(undefined); setMembers(undefined); setExternal([]); setLoadError(undefined); setStopError(undefined);
     const find = target.kind === 'album' ? Promise.resolve(target.albumId)
       : fileId ? worker.sharing.photoShare(fileId).then((s) => s?.albumId ?? null)
       : Promise.resolve(null);
@@ -63,9 +67,10 @@ export function ShareDialog({ target, open, onClose }: { target: ShareTarget; op
   const reload = useCallback(async (id: string) => {
     setLoadError(undefined);
     try {
-      const [i, m] = await Promise.all([worker.sharing.target(id), worker.sharing.members(id)]);
+      const [i, m, x] = await Promise.all([worker.sharing.target(id), worker.sharing.members(id), worker.sharing.externalInvitations(id)]);
       setInfo(i);
       setMembers(m);
+      setExternal(i.myRole === 'owner' ? x : []);
     } catch (e) {
       setLoadError(e);
     }
@@ -78,6 +83,8 @@ export function ShareDialog({ target, open, onClose }: { target: ShareTarget; op
   const kind: 'album' | 'photo' = info?.kind ?? (target.kind === 'album' ? 'album' : several ? 'album' : 'photo');
   const name = info?.name ?? (target.kind === 'album' ? 'this album' : several ? `${fileIds.length} photos` : 'this photo');
   const others = (members ?? []).filter((m) => isLive(m) && m.role !== 'owner');
+  /** Invitations to emails without an account that still hold a place (they count toward the 100 people). */
+  const openExternal = external.filter(isOpenExternal);
 
   const title = target.kind === 'album'
     ? `Share “${info?.name ?? 'album'}”`
@@ -89,8 +96,8 @@ export function ShareDialog({ target, open, onClose }: { target: ShareTarget; op
     try {
       const links = target.kind === 'album' && shareId ? (await worker.sharing.target(shareId)).linkCount
         : fileId ? await worker.sharing.photoLinkCount(fileId) : 0;
-      if (others.length === 0 && links === 0) setStopSaid('Nothing to stop: nobody has access and there is no public link.');
-      else setStop({ people: others.length, links });
+      if (others.length === 0 && external.length === 0 && links === 0) setStopSaid('Nothing to stop: nobody has access and there is no public link.');
+      else setStop({ people: others.length, links, invitations: external.length });
     } catch (e) {
       setStopError(e);
     }
@@ -101,7 +108,7 @@ export function ShareDialog({ target, open, onClose }: { target: ShareTarget; op
     try {
       if (target.kind === 'album' && shareId) await worker.sharing.unshare(shareId);
       else if (fileId) await worker.sharing.stopSharingPhoto(fileId, shareId ?? null);
-      setStopSaid(`Stopped sharing: ${peopleWords(stop?.people ?? 0)} lost access and ${linkWords(stop?.links ?? 0)} ended.`);
+      setStopSaid(`Stopped sharing: ${peopleWords(stop?.people ?? 0)} lost access and ${linkWords(stop?.links ?? 0)} ended${stop?.invitations ? `; ${invitationWords(stop.invitations)} to sign up cancelled` : ''}.`);
       setStop(undefined);
       setLinksVersion((v) => v + 1);
       if (shareId) await reload(shareId);
@@ -133,7 +140,7 @@ export function ShareDialog({ target, open, onClose }: { target: ShareTarget; op
 
       {canInvite && (
         <InviteForm kind={kind} name={name} several={several && !shareId ? fileIds.length : 0}
-          current={others.length}
+          current={others.length + openExternal.length}
           share={async (emails, opts) => {
             const r = shareId
               ? await worker.sharing.share(shareId, emails, opts)
@@ -146,7 +153,7 @@ export function ShareDialog({ target, open, onClose }: { target: ShareTarget; op
       )}
 
       {shareId && info && members && (
-        <People albumId={shareId} kind={info.kind} name={info.name ?? name} members={members} canManage={isOwner && info.trust === 'verified'}
+        <People albumId={shareId} kind={info.kind} name={info.name ?? name} members={members} external={external} canManage={isOwner && info.trust === 'verified'}
           onChanged={() => reload(shareId)} />
       )}
 
@@ -164,6 +171,7 @@ export function ShareDialog({ target, open, onClose }: { target: ShareTarget; op
           {stop && (
             <>
               <p><strong>{capitalize(peopleWords(stop.people))}</strong> will lose access and <strong>{linkWords(stop.links)}</strong> will stop working, at once.</p>
+              {stop.invitations > 0 && <p>{capitalize(invitationWords(stop.invitations))} to people without an account {stop.invitations === 1 ? 'is' : 'are'} cancelled too.</p>}
               <p className="hint">
                 {kind === 'album'
                   ? 'The album key is renewed, so nobody removed can read photos added later. The album and its photos stay yours.'
@@ -186,12 +194,40 @@ export function ShareDialog({ target, open, onClose }: { target: ShareTarget; op
   );
 }
 
+/** Chips looked up at most this many at a time: each lookup counts against the server's per-minute allowance, as sharing's own does. */
+const CHIP_LOOKUP_MAX = 10;
+
+/**
+ * [Note: chips that have no account] Which typed emails have no Obscura account yet, so their
+ * chip can say they get an invitation to sign up. Asked once per batch of new chips (after a
+ * short pause), only for a few (CHIP_LOOKUP_MAX); a refusal (e.g. rate-limited) leaves the chips
+ * as they are: sharing finds out again either way.
+ */
+function useNoAccount(entries: readonly EmailEntry[]): ReadonlySet<string> {
+  const known = useRef(new Map<string, boolean>());
+  const [, render] = useState(0);
+  const unknown = entries.filter((x) => x.valid && !known.current.has(x.email)).map((x) => x.email);
+  const key = unknown.join(' ');
+  useEffect(() => {
+    if (unknown.length === 0 || unknown.length > CHIP_LOOKUP_MAX) return;
+    let live = true;
+    const t = setTimeout(() => {
+      worker.sharing.accounts(unknown).then((list) => {
+        for (const a of list) known.current.set(a.email, a.hasAccount);
+        if (live) render((n) => n + 1);
+      }, () => undefined);
+    }, 250);
+    return () => { live = false; clearTimeout(t); };
+  }, [key]);
+  return new Set(entries.filter((x) => known.current.get(x.email) === false).map((x) => x.email));
+}
+
 function InviteForm(props: {
   kind: 'album' | 'photo';
   name: string;
   /** >0: several photos, shared as a new album of this many photos. */
   several: number;
-  /** People who have access already (the owner aside). */
+  /** People who have access already, or an open invitation (the owner aside). */
   current: number;
   share: (emails: string[], opts: { role: Role; message?: string; includeNameInEmail: boolean; albumName?: string }) => Promise<ShareResult>;
 }) {
@@ -202,15 +238,20 @@ function InviteForm(props: {
   const [inEmail, setInEmail] = useState(false);
   const [albumName, setAlbumName] = useState(() => defaultAlbumName(props.several));
   const [busy, setBusy] = useState(false);
+  /** What is wrong with what was typed (said at the addresses). */
   const [error, setError] = useState<string>();
+  /** The server's (or the SDK's) refusal of the share: said next to the Share button, where the person looks. */
+  const [refusal, setRefusal] = useState<unknown>();
   const [result, setResult] = useState<ShareResult>();
   const [keyChange, setKeyChange] = useState<string>();
   const [trusted, setTrusted] = useState<string>();
+  const noAccount = useNoAccount(entries);
   const roleName = useId();
   const messageId = useId();
   const messageHint = useId();
   const optHint = useId();
   const nameId = useId();
+  const retry = useRetryCountdown();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -220,11 +261,12 @@ function InviteForm(props: {
     setResult(undefined);
     setKeyChange(undefined);
     setTrusted(undefined);
+    setRefusal(undefined);
     const bad = all.filter((x) => !x.valid).map((x) => x.email);
     if (all.length === 0) { setError('Add at least one email address.'); return; }
     if (bad.length > 0) { setError(`Fix or remove ${listWords(bad)}: ${bad.length === 1 ? 'it is not an email address' : 'these are not email addresses'}.`); return; }
     if (props.current + all.length > ALBUM_MEMBERS_MAX) {
-      setError(`A${props.kind === 'photo' ? ' photo' : 'n album'} can be shared with at most ${ALBUM_MEMBERS_MAX} people: ${props.current} already have access and you are adding ${all.length}.`);
+      setError(`A${props.kind === 'photo' ? ' photo' : 'n album'} can be shared with at most ${ALBUM_MEMBERS_MAX} people (invitations to people without an account count too): ${props.current} already have access or an invitation and you are adding ${all.length}.`);
       return;
     }
     if (props.several > 0 && !albumName.trim()) { setError('Give the new album a name.'); return; }
@@ -237,16 +279,20 @@ function InviteForm(props: {
       });
       setResult(r);
       setEntries([]);
-      if (r.invited.length > 0) { setMessage(''); setInEmail(false); }
+      if (r.invited.length > 0 || r.invitedWithoutAccount.length > 0) { setMessage(''); setInEmail(false); }
     } catch (err) {
       if (err instanceof AppError && err.kind === 'key-changed' && err.info.person?.email) setKeyChange(err.info.person.email);
-      else setError(errorText(err));
+      else {
+        if (err instanceof AppError && err.kind === 'rate-limited') retry.start(err.info.retryAfterS ?? 60);
+        setRefusal(err);
+      }
     } finally {
       setBusy(false);
     }
   };
 
   const noun = props.kind === 'photo' ? 'photo' : 'album';
+  const waiting = refusal instanceof AppError && refusal.kind === 'rate-limited' && retry.left > 0;
   return (
     <form className="invite" onSubmit={(e) => void submit(e)} aria-label="Invite people">
       {props.several > 0 && (
@@ -258,7 +304,8 @@ function InviteForm(props: {
           </div>
         </div>
       )}
-      <EmailChips entries={entries} onChange={(n) => { setEntries(n); setError(undefined); }} draft={draft} onDraft={setDraft} disabled={busy} {...(error ? { error } : {})} />
+      <EmailChips entries={entries} onChange={(n) => { setEntries(n); setError(undefined); }} draft={draft} onDraft={setDraft} disabled={busy}
+        noAccount={noAccount} {...(error ? { error } : {})} />
 
       <fieldset className="roles" disabled={busy}>
         <legend>Access</legend>
@@ -299,31 +346,47 @@ function InviteForm(props: {
       {trusted && <p className="ok" role="status">You now trust the new keys of {trusted}. Click Share to invite them.</p>}
 
       <div className="invite-actions">
-        <button type="submit" className="button button-primary" disabled={busy}>{busy ? 'Sharing…' : 'Share'}</button>
+        <button type="submit" className="button button-primary" disabled={busy || waiting}>{busy ? 'Sharing…' : 'Share'}</button>
         {busy && <ProgressBar value={0} max={0} label="Sharing" />}
         {busy && <span className="hint" role="status">Sealing the {noun} key to each person…</span>}
       </div>
+      {refusal !== undefined && <Refusal error={refusal} retryLeft={retry.left} />}
       {result && <ResultNote result={result} noun={noun} />}
     </form>
   );
 }
 
+/** Why the share did not happen, next to the Share button; a rate limit counts down to "try again now". */
+function Refusal({ error, retryLeft }: { error: unknown; retryLeft: number }) {
+  if (error instanceof AppError && error.kind === 'rate-limited') {
+    if (retryLeft <= 0) return <p className="hint invite-refusal" role="status">You can share again now.</p>;
+    return (
+      <p className="error invite-refusal" role="alert">
+        Nothing was shared: {error.message.replace(/[;,]?\s*try again in .*$/, '')}. Share again in <span role="timer">{formatWait(retryLeft)}</span>.
+      </p>
+    );
+  }
+  return <p className="error invite-refusal" role="alert">Nothing was shared: {sentence(errorText(error))}</p>;
+}
+
 function ResultNote({ result, noun }: { result: ShareResult; noun: string }) {
+  const without = result.invitedWithoutAccount;
   return (
     <div className="share-result" role="status">
       {result.createdAlbum && (
         <p>Shared as the new album <Link to={`/albums/${result.createdAlbum.albumId}`}>“{result.createdAlbum.name}”</Link>.</p>
       )}
       {result.invited.length > 0 && <p className="ok">Invited {listWords(result.invited)}. They see the invitation in Obscura and by email.</p>}
-      {result.noAccount.length > 0 && (
-        <p className="warn">
-          {listWords(result.noAccount)} {result.noAccount.length === 1 ? 'has' : 'have'} no Obscura account yet, so {result.noAccount.length === 1 ? 'was' : 'were'} not invited.
-          Ask them to create an account with {result.noAccount.length === 1 ? 'this address' : 'these addresses'}, then share again.
+      {without.length > 0 && (
+        <p className="ok">
+          Invited {listWords(without)} to sign up: {without.length === 1 ? 'this address has' : 'these addresses have'} no Obscura account yet.
+          Once they sign up, you finish sharing here by confirming their key.
         </p>
       )}
-      {result.alreadyIn.length > 0 && <p className="hint">{listWords(result.alreadyIn)} already {result.alreadyIn.length === 1 ? 'has' : 'have'} access to this {noun}.</p>}
+      {result.alreadyIn.length > 0 && <p className="hint">{listWords(result.alreadyIn)} already {result.alreadyIn.length === 1 ? 'has' : 'have'} access to this {noun}, or an invitation.</p>}
     </div>
   );
 }
 
+const invitationWords = (n: number) => `${n} ${n === 1 ? 'invitation' : 'invitations'}`;
 const capitalize = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);

@@ -9,6 +9,7 @@ import { Empty, ErrorMessage, PageHeader } from '../../ui/bits.tsx';
 import { AlbumGridSkeleton, albumName, photoCount } from '../albums/AlbumGrid.tsx';
 import { ShareDialog } from './ShareDialog.tsx';
 import { SharedCardList } from './SharedCards.tsx';
+import { checkToFinish } from './toFinish.ts';
 import './sharing.css';
 
 export function SharedPage() {
@@ -26,6 +27,8 @@ export function SharedPage() {
     }
   }, []);
   useEffect(() => { void load(); }, [load]);
+  // People I invited who signed up since: the app-wide notice offers to finish sharing with them.
+  useEffect(() => { void checkToFinish(); }, []);
 
   const shareButton = <button type="button" className="button button-primary" onClick={() => setPicking(true)}>Share an album…</button>;
   return (
