@@ -2,7 +2,7 @@
 // temporary data folder, and captures its log to a file so tests can scan it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -56,4 +56,35 @@ export async function startServerProcess(opts: { env?: Record<string, string>; d
 
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
+}
+
+/** Undoes quoted-printable soft line breaks and escapes, and RFC 2047 Q-encoded header words, of one `.eml`. */
+export function decodeMail(eml: string): string {
+  const headerWords = eml.replace(/=\?UTF-8\?Q\?([^?]*)\?=\s*/gi, (_, w: string) => w.replace(/_/g, ' '));
+  const bytes = headerWords.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
+/**
+ * The mails a server process wrote to DATA_DIR/outbox (no SMTP_URL), oldest first, decoded.
+ * `kind` is the mail's kind from its file name ("invitation", "external-invitation", "email-code").
+ * Synchronous, so a terminal test can read a code the moment its prompt appears.
+ */
+export function readOutbox(dataDir: string): { name: string; kind: string; text: string }[] {
+  const dir = join(dataDir, 'outbox');
+  const names = existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.eml')).sort() : [];
+  return names.map((name) => ({
+    name,
+    kind: /^\d{4}-\d{2}-\d{2}T[\d-]+Z-(.+)-[0-9a-f]{8}\.eml$/.exec(name)?.[1] ?? '',
+    text: decodeMail(readFileSync(join(dir, name), 'utf8')),
+  }));
+}
+
+/** The newest one-time code mailed to `email` by a server process (its outbox), as 8 digits. */
+export function mailedCode(dataDir: string, email: string): string {
+  const mails = readOutbox(dataDir).filter((m) => m.kind === 'email-code' && m.text.includes(email));
+  const last = mails[mails.length - 1];
+  const m = last ? /^\s+(\d{4}) (\d{4})\s*$/m.exec(last.text) : null;
+  if (!m) throw new Error(`no code mailed to ${email} in ${dataDir}/outbox`);
+  return `${m[1]}${m[2]}`;
 }

@@ -55,6 +55,12 @@ export async function askYesNo(ctx: CliContext, question: string): Promise<boole
   return /^\s*y(es)?\s*$/i.test(answer);
 }
 
+/** Asks for one line of text on the terminal (shown as typed), e.g. a code from a mail. */
+export async function askLine(ctx: CliContext, question: string): Promise<string> {
+  if (!canPrompt(ctx)) throw new CliError('no terminal to ask');
+  return (await readHidden(ctx, question, true)).trim();
+}
+
 /**
  * Confirms a destructive action: `yes` (the --yes flag) goes ahead at once; on a terminal the
  * question is asked (anything but y/yes is "no"); without a terminal it refuses with exit 2,

@@ -7,8 +7,8 @@ import { reportError } from '../src/output.ts';
 import { CliError, UsageError } from '../src/errors.ts';
 
 const EXPECTED = [
-  'serve', 'signup', 'login', 'logout', 'whoami', 'sessions', 'passwd', 'recover', 'upload', 'backup', 'photos', 'download', 'trash', 'restore', 'delete',
-  'albums', 'album', 'share', 'members', 'role', 'revoke', 'unshare', 'invitations', 'accept', 'decline', 'leave',
+  'serve', 'signup', 'verify-email', 'login', 'logout', 'whoami', 'sessions', 'passwd', 'recover', 'upload', 'backup', 'photos', 'download', 'trash', 'restore', 'delete',
+  'albums', 'album', 'share', 'members', 'pending', 'role', 'revoke', 'unshare', 'invitations', 'accept', 'decline', 'leave',
   'share-photo', 'caption', 'link', 'links', 'open', 'fingerprint', 'setup',
 ];
 
@@ -19,7 +19,9 @@ test('obscura --help lists exactly the product commands', async () => {
     const usageLines = h.stdout.text.split('\n').filter((l) => l.startsWith('  obscura '));
     assert.deepEqual(usageLines, [
       '  obscura serve',
-      '  obscura signup --server URL --email E [--name NAME]   # password: prompt, or OBSCURA_PASSWORD',
+      '  obscura signup --server URL --email E [--name NAME] [--verify-email]   # password: prompt, or OBSCURA_PASSWORD',
+      '  obscura signup --server URL --email E --request-code, then … --code CODE [--verification-id ID]   # scripts',
+      '  obscura verify-email [--request | --code CODE [--verification-id ID]]',
       '  obscura login  [--server URL --email E]   # default: the last login here',
       '  obscura logout | whoami | sessions [--json] | sessions end ID|--others',
       '  obscura passwd',
@@ -33,12 +35,14 @@ test('obscura --help lists exactly the product commands', async () => {
       '  obscura album create NAME [--allow-duplicate] | rename ALBUM NAME | cover ALBUM PHOTO | delete ALBUM',
       '  obscura album add ALBUM PHOTO... | remove ALBUM PHOTO... | show ALBUM [--json]',
       '  obscura album upload ALBUM PATH...',
-      '  obscura share ALBUM EMAIL... --role viewer|editor [--include-name] [--message TEXT]',
+      '  obscura share ALBUM EMAIL... --role viewer|editor [--include-name] [--message TEXT] [--no-invite-new] [--json]',
       '  obscura members ALBUM [--all] [--json]',
+      '  obscura pending [--json] | pending finish [EMAIL...] [--album ALBUM] [--yes]',
+      '  obscura pending cancel EMAIL [--album ALBUM] | pending resend EMAIL [--album ALBUM]',
       '  obscura role ALBUM EMAIL viewer|editor | revoke ALBUM EMAIL | unshare ALBUM [--yes]',
       '  obscura invitations [--json] | accept INVITATION | decline INVITATION',
       '  obscura leave ALBUM [--save-photos | --no-save]',
-      '  obscura share-photo PHOTO EMAIL... --role viewer|editor [--include-name] [--message TEXT]',
+      '  obscura share-photo PHOTO EMAIL... --role viewer|editor [--include-name] [--message TEXT] [--no-invite-new] [--json]',
       '  obscura caption ALBUM TEXT',
       '  obscura link create PHOTO|ALBUM [--expires YYYY-MM-DD] [--password] [--no-download]   # prints the URL',
       '  obscura links [--wide] [--json]',

@@ -1,14 +1,18 @@
-// Account commands: signup, login, logout, whoami, sessions, passwd, recover, fingerprint.
-import { ApiError, fingerprintOf, Session } from '@obscura/sdk';
+// Account commands: signup, verify-email, login, logout, whoami, sessions, passwd, recover, fingerprint.
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ApiError, fingerprintOf, Session, UsageError as SdkUsageError, type EmailVerification } from '@obscura/sdk';
 import { boolOpt, stringOpt, type Command, type CommandArgs } from '../command.ts';
 import { connectOptions, describeError, forgetLocal, normalizeServer, saveState, stretching, withClient, USER_AGENT } from '../client.ts';
 import { ensureSetup } from './setup.ts';
 import { CliError, UsageError } from '../errors.ts';
 import { formatBytes, printJson, printTable } from '../output.ts';
-import { canPrompt, readPassword } from '../prompt.ts';
+import { askLine, canPrompt, readPassword } from '../prompt.ts';
 import { readPrivateJson, writePrivateFile, type CliContext } from '../context.ts';
 import { resolvePhoto } from '../resolve.ts';
 import { safe } from '../terminal-text.ts';
+import { isoLocal } from './library.ts';
+import { signedUpHint } from './pending.ts';
 
 const JSON_OPT = { json: { type: 'boolean', description: 'print one JSON document on stdout (see docs/cli.md)' } } as const;
 const SERVER_EMAIL = {
@@ -55,21 +59,139 @@ async function mapped<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * [Note: email codes in two steps] A code proves an email address: it is mailed by the server
+ * and only then can be typed, so a script cannot pass it in the same run that asks for it. On
+ * a terminal, signup --verify-email / verify-email ask for the code and wait for it. Scripts run
+ * two steps: `--request-code` (signup) / `--request` (verify-email) mails a code, prints the
+ * verification id on stdout and remembers it in OBSCURA_HOME/email-code.json (no secret: the
+ * code is the secret); the next run gives `--code CODE` (or OBSCURA_EMAIL_CODE), with the id
+ * from that file or from `--verification-id ID`. The file is deleted once the code was used.
+ */
+const EMAIL_CODE_FILE = 'email-code.json';
+interface SavedCode { server: string; email: string; verificationId: string; expiresAt: string }
+
+async function rememberCode(ctx: CliContext, saved: SavedCode): Promise<void> {
+  await writePrivateFile(ctx.home, EMAIL_CODE_FILE, `${JSON.stringify(saved)}\n`);
+}
+
+async function savedCodeId(ctx: CliContext, server: string, email: string): Promise<string | undefined> {
+  const saved = await readPrivateJson<Partial<SavedCode>>(ctx.home, EMAIL_CODE_FILE).catch(() => undefined);
+  if (!saved || typeof saved.verificationId !== 'string') return undefined;
+  if (saved.server !== normalizeServer(server) || saved.email !== email.trim().toLowerCase()) return undefined;
+  return saved.verificationId;
+}
+
+const forgetCode = (ctx: CliContext) => rm(join(ctx.home, EMAIL_CODE_FILE), { force: true });
+
+/** The code given for step 2 (--code, else OBSCURA_EMAIL_CODE), or undefined. */
+const givenCode = (ctx: CliContext, args: CommandArgs): string | undefined => stringOpt(args, 'code') ?? (ctx.env.OBSCURA_EMAIL_CODE || undefined);
+
+/** The verification to send with step 2: the code, and the id from --verification-id or the saved request. */
+async function stepTwo(ctx: CliContext, args: CommandArgs, code: string, server: string, email: string, requestHow: string): Promise<EmailVerification> {
+  const verificationId = stringOpt(args, 'verification-id') ?? (await savedCodeId(ctx, server, email));
+  if (!verificationId) {
+    throw new UsageError(`--code goes with the request that mailed it: run ${requestHow} first (it remembers the request here), or give --verification-id ID`);
+  }
+  return { verificationId, code };
+}
+
+/** Step 1 for scripts: the verification id alone on stdout, what to do next on stderr. */
+async function printRequested(ctx: CliContext, r: { verificationId: string; expiresAt: string }, email: string, next: string): Promise<void> {
+  ctx.stdout.write(`${r.verificationId}\n`);
+  ctx.stderr.write(safe`mailed a code to ${email} (good until ${isoLocal(Date.parse(r.expiresAt))}); then: ${next} --code CODE\n`);
+}
+
+const CODE_OPTIONS = {
+  code: { type: 'string', value: 'CODE', description: 'the code from the mail (or OBSCURA_EMAIL_CODE); scripts, step 2' },
+  'verification-id': { type: 'string', value: 'ID', description: 'with --code: the id step 1 printed (default: the one it saved here)' },
+} as const;
+
+/**
+ * On a terminal: asks for the mailed code and runs `use` with it; a mistyped one (malformed, or
+ * wrong with tries left, in the server's words) is asked for again; anything else is thrown.
+ */
+async function withTypedCode<T>(ctx: CliContext, verificationId: string, use: (v: EmailVerification) => Promise<T>): Promise<T> {
+  for (;;) {
+    const code = await askLine(ctx, 'Code from the mail: ');
+    try {
+      return await use({ verificationId, code });
+    } catch (e) {
+      const mistyped = (e instanceof ApiError && e.status === 400 && /^the code is wrong; \d+ tr(y|ies) left/.test(e.message)) ||
+        (e instanceof SdkUsageError && /^the code is /.test(e.message));
+      if (!mistyped) throw e;
+      ctx.stderr.write(safe`${e.message}; type it again (Ctrl-C stops)\n`);
+    }
+  }
+}
+
+const waitingPhrase = (n: number) => (n === 1 ? '1 invitation is' : `${n} invitations are`);
+
 export const signup: Command = {
   name: 'signup',
   summary: 'Create an account on a server, and log in.',
-  usage: 'obscura signup --server URL --email E [--name NAME]   # password: prompt, or OBSCURA_PASSWORD',
-  description: 'The password is asked twice (or taken from OBSCURA_PASSWORD). The recovery key is printed ONCE:\nwrite it down; it is the only way back in if you forget the password (obscura recover).',
-  options: { ...SERVER_EMAIL, name: { type: 'string', value: 'NAME', description: 'the name others see on your photos (default: the part of the email before @)' } },
+  usage: 'obscura signup --server URL --email E [--name NAME] [--verify-email | --request-code | --code CODE [--verification-id ID]]   # password: prompt, or OBSCURA_PASSWORD',
+  description: [
+    'The password is asked twice (or taken from OBSCURA_PASSWORD). The recovery key is printed ONCE:',
+    'write it down; it is the only way back in if you forget the password (obscura recover).',
+    '',
+    'Confirming the email: a code mailed to it proves the address. It is needed to receive invitations sent to',
+    'that email before the account existed, and some servers require it for every sign-up. On a terminal the',
+    'code is asked for when the server requires it or with --verify-email. Scripts confirm in two steps:',
+    '  obscura signup --server URL --email E --request-code      mails the code, prints a verification id',
+    '  obscura signup --server URL --email E --code 12345678     creates the account (the id is remembered here)',
+    'Without it, confirm the email later with obscura verify-email.',
+  ].join('\n'),
+  options: {
+    ...SERVER_EMAIL,
+    name: { type: 'string', value: 'NAME', description: 'the name others see on your photos (default: the part of the email before @)' },
+    'verify-email': { type: 'boolean', description: 'confirm the email with a mailed code, asked for on the terminal' },
+    'request-code': { type: 'boolean', description: 'scripts, step 1: mail a code, print the verification id; creates nothing' },
+    ...CODE_OPTIONS,
+  },
   async run(ctx, args) {
     const server = required(args, 'server', 'signup');
     const email = required(args, 'email', 'signup');
     const displayName = stringOpt(args, 'name') ?? email.split('@')[0] ?? email;
+    const code = givenCode(ctx, args);
+    const ask = boolOpt(args, 'verify-email');
+    // no key stretching (nor its test-only warning) until a password is used
+    const connect = { server: normalizeServer(server), userAgent: USER_AGENT };
+    if (boolOpt(args, 'request-code')) {
+      if (stringOpt(args, 'code') !== undefined || ask) throw new UsageError('--request-code only mails the code: give --code CODE in the next run');
+      const r = await mapped(() => Session.requestEmailCode({ ...connect, email }));
+      await rememberCode(ctx, { server: connect.server, email: email.trim().toLowerCase(), ...r });
+      await printRequested(ctx, r, email, safe`obscura signup --server ${connect.server} --email ${email}`);
+      return;
+    }
+    if (code !== undefined && ask) throw new UsageError('use either --verify-email (asks for the code) or --code CODE');
+    const verification = code !== undefined ? await stepTwo(ctx, args, code, connect.server, email, 'obscura signup --request-code') : undefined;
+    let interactive = false;
+    if (!verification) {
+      const required = (await mapped(() => Session.serverInfo(connect))).emailVerification === 'required';
+      interactive = ask || required;
+      if (interactive && !canPrompt(ctx)) {
+        throw new UsageError(`${required ? 'this server asks new accounts to confirm their email with a mailed code' : '--verify-email asks for the mailed code'}, ` +
+          `and there is no terminal to ask: run obscura signup --server ${connect.server} --email ${email} --request-code, then the same with --code CODE`);
+      }
+    }
     const password = await readPassword(ctx, {
       prompt: 'New password: ', confirm: true,
       check: (p) => (p.length < MIN_PASSWORD ? `the password must have at least ${MIN_PASSWORD} characters` : undefined),
     });
-    const { session, recoveryKey } = await mapped(() => Session.signup({ ...connectOptions(ctx, server), email, password, displayName }));
+    const options = connectOptions(ctx, server);
+    const create = (v: EmailVerification | undefined) => Session.signup({ ...options, email, password, displayName, ...(v ? { emailVerification: v } : {}) });
+    let created: Awaited<ReturnType<typeof create>>;
+    if (interactive) {
+      const r = await mapped(() => Session.requestEmailCode({ ...connect, email }));
+      ctx.stderr.write(safe`We mailed a code to ${email} to confirm it (good until ${isoLocal(Date.parse(r.expiresAt))}).\n`);
+      created = await mapped(() => withTypedCode(ctx, r.verificationId, create));
+    } else {
+      created = await mapped(() => create(verification));
+    }
+    const { session, recoveryKey } = created;
+    const confirmed = verification !== undefined || interactive;
+    if (verification) await forgetCode(ctx);
     await forgetLocal(ctx, (await ctx.readState().catch(() => null))?.userId);
     await saveState(ctx, session);
     await rememberLogin(ctx, session);
@@ -83,6 +205,67 @@ export const signup: Command = {
       `Your fingerprint: ${await session.fingerprint()}`,
       '',
     ].join('\n'));
+    if (!confirmed) {
+      ctx.stdout.write('If someone invited you, run obscura verify-email to receive their invitation.\n');
+      return;
+    }
+    const waiting = await withClient(ctx, (c) => c.albums.waitingInvitations()).catch(() => []);
+    ctx.stdout.write(waiting.length === 0
+      ? 'Your email is confirmed.\n'
+      : `Your email is confirmed; ${waitingPhrase(waiting.length)} waiting for the sharer to finish sharing (obscura invitations).\n`);
+  },
+};
+
+export const verifyEmail: Command = {
+  name: 'verify-email',
+  summary: "Confirm your email with a mailed code: invitations sent to it before you had an account become yours.",
+  usage: 'obscura verify-email [--request | --code CODE [--verification-id ID]]',
+  description: [
+    'On a terminal: mails a code to your email and asks for it. Scripts, in two steps:',
+    '  obscura verify-email --request          mails the code, prints a verification id (remembered here)',
+    '  obscura verify-email --code 12345678    confirms the email',
+    'Invitations that people sent to your email before you had an account then wait for their app to finish',
+    'sharing (obscura invitations shows them); it checks your new key, so compare your fingerprint with theirs.',
+  ].join('\n'),
+  options: {
+    request: { type: 'boolean', description: 'scripts, step 1: mail a code, print the verification id' },
+    ...CODE_OPTIONS,
+  },
+  async run(ctx, args) {
+    const code = givenCode(ctx, args);
+    const request = boolOpt(args, 'request');
+    if (request && code !== undefined) throw new UsageError('--request only mails the code: give --code CODE in the next run');
+    return withClient(ctx, async (c) => {
+      const server = c.session.api.baseUrl;
+      const email = c.session.user.email;
+      if (request) {
+        const r = await c.session.requestEmailCode();
+        await rememberCode(ctx, { server: normalizeServer(server), email: email.trim().toLowerCase(), ...r });
+        await printRequested(ctx, r, email, 'obscura verify-email');
+        return;
+      }
+      const verification = code !== undefined ? await stepTwo(ctx, args, code, server, email, 'obscura verify-email --request') : undefined;
+      if (!verification) {
+        if ((await c.session.me()).emailVerified === true) {
+          ctx.stdout.write(safe`${email} is already confirmed.\n`);
+          return;
+        }
+        if (!canPrompt(ctx)) {
+          throw new UsageError('there is no terminal to ask for the mailed code: run obscura verify-email --request, then obscura verify-email --code CODE');
+        }
+      }
+      let n: number;
+      if (verification) n = (await c.session.verifyEmail(verification)).claimedInvitations;
+      else {
+        const r = await c.session.requestEmailCode();
+        ctx.stderr.write(safe`We mailed a code to ${email} (good until ${isoLocal(Date.parse(r.expiresAt))}).\n`);
+        n = (await withTypedCode(ctx, r.verificationId, (v) => c.session.verifyEmail(v))).claimedInvitations;
+      }
+      await forgetCode(ctx);
+      ctx.stdout.write(n === 0
+        ? 'email confirmed; no invitations were waiting for it\n'
+        : `email confirmed; ${n === 1 ? '1 invitation is' : `${n} invitations are`} now yours; ${n === 1 ? 'it waits' : 'they wait'} for the sharer to finish sharing (obscura invitations)\n`);
+    });
   },
 };
 
@@ -124,7 +307,12 @@ export const login: Command = {
     await rememberLogin(ctx, session);
     ctx.stdout.write(safe`Logged in as ${session.user.displayName} <${session.user.email}> on ${session.api.baseUrl}\n`);
     // A newer client brings an account that is behind up to date right away ([Note: one-time setup]).
-    await withClient(ctx, (c) => ensureSetup(ctx, c, 'login'));
+    await withClient(ctx, async (c) => {
+      await ensureSetup(ctx, c, 'login');
+      // one cheap request: people who signed up after being invited wait for this client (obscura pending)
+      const signedUp = await c.session.api.call('listExternalInvitations').then((r) => r.invitations.filter((x) => x.status === 'signed-up').length, () => 0);
+      signedUpHint(ctx, signedUp);
+    });
   },
 };
 

@@ -1,11 +1,12 @@
 // The command registry. To add a command: write src/commands/NAME.ts exporting a
 // Command, and list it in allCommands(). main.ts, help and option parsing pick it up.
 import type { Command } from '../command.ts';
-import { fingerprint, login, logout, passwd, recover, sessions, signup, whoami } from './account.ts';
+import { fingerprint, login, logout, passwd, recover, sessions, signup, verifyEmail, whoami } from './account.ts';
 import { album, albums } from './album.ts';
 import { help } from './help.ts';
 import { backup, del, download, photos, restore, trash, upload } from './library.ts';
 import { link, links, open } from './links.ts';
+import { pending } from './pending.ts';
 import { serve } from './serve.ts';
 import { setup } from './setup.ts';
 import { accept, caption, decline, invitations, leave, members, revoke, role, share, sharePhoto, unshare } from './sharing.ts';
@@ -14,9 +15,9 @@ import { accept, caption, decline, invitations, leave, members, revoke, role, sh
 // function (not a top-level array) keeps that import cycle safe whichever file loads first.
 export function allCommands(): readonly Command[] {
   return [
-    serve, signup, login, logout, whoami, sessions, passwd, recover,
+    serve, signup, verifyEmail, login, logout, whoami, sessions, passwd, recover,
     upload, backup, photos, download, trash, restore, del,
-    albums, album, share, members, role, revoke, unshare, invitations, accept, decline, leave,
+    albums, album, share, members, pending, role, revoke, unshare, invitations, accept, decline, leave,
     sharePhoto, caption, link, links, open, fingerprint, setup,
     help,
   ];

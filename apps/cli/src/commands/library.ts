@@ -12,6 +12,7 @@ import { formatBytes, personLabel, printJson, printTable } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { resolvePhotos, shortIdLength, type Candidate } from '../resolve.ts';
 import { safe } from '../terminal-text.ts';
+import { finishOnTheWay } from './pending.ts';
 import { ensureSetup } from './setup.ts';
 
 /** "2021-06-01T11:30:00" in the local time zone. */
@@ -85,7 +86,7 @@ export const backup: Command = {
   name: 'backup',
   summary: 'Back up a folder incrementally: what is already backed up is skipped, interrupted uploads resume.',
   usage: 'obscura backup DIR',
-  description: 'Files already in your library (same keyed content hash) are skipped without re-reading unchanged files\n(a local hash cache in OBSCURA_HOME); an interrupted upload resumes where it stopped. Prints one line per\nskipped non-media file with the reason, one per failed file, and a summary line. A file the server names as\nalready backed up is skipped only once the photo named verifies and holds the same content; otherwise it is\nuploaded and a WARNING line goes to stderr.',
+  description: 'Files already in your library (same keyed content hash) are skipped without re-reading unchanged files\n(a local hash cache in OBSCURA_HOME); an interrupted upload resumes where it stopped. Prints one line per\nskipped non-media file with the reason, one per failed file, and a summary line. A file the server names as\nalready backed up is skipped only once the photo named verifies and holds the same content; otherwise it is\nuploaded and a WARNING line goes to stderr.\nThen it finishes sharing with the people you invited who have signed up since (no question; one line each\nwith the fingerprint of their new key: compare it with theirs); one that cannot be finished is a WARNING on\nstderr (see obscura pending).',
   options: {},
   positionals: { name: 'DIR', min: 1, max: 1 },
   run: (ctx, args) => withClient(ctx, async (c) => {
@@ -126,6 +127,8 @@ export const backup: Command = {
     const summary = `${report.uploaded.length} uploaded, ${report.resumed.length} resumed, ${report.alreadyBackedUp} already backed up, ${report.skipped.length} skipped, ${report.failed.length} failed${warnings.summary}`;
     progress?.finish(null);
     ctx.stdout.write(safe`backup of ${dir}: ${summary}\n`);
+    // [Note: backup finishes sharing] people who signed up after being invited get the album key now.
+    await finishOnTheWay(ctx, c);
     return report.failed.length > 0 ? 1 : 0;
   }),
 };

@@ -1,15 +1,16 @@
 // Sharing albums with people: share, members, role, revoke, unshare, invitations, accept,
 // decline, leave; and one photo: share-photo, caption.
-import { ApiError, UsageError as SdkUsageError, type AlbumPhoto, type MemberView } from '@obscura/sdk';
+import { ApiError, UsageError as SdkUsageError, type AlbumPhoto, type ExternalInvitationView, type MemberView, type WaitingInvitationView } from '@obscura/sdk';
 import { boolOpt, stringOpt, type Command } from '../command.ts';
 import { withClient, type Client } from '../client.ts';
 import { CliError, UsageError } from '../errors.ts';
-import { personLabel, printJson, printTable } from '../output.ts';
+import { personLabel, printJson, printTable, TABLE_WIDTH } from '../output.ts';
 import { accessPhrase, askYesNo, canPrompt, confirmDestructive } from '../prompt.ts';
 import { resolvePhoto, shortIdLength } from '../resolve.ts';
 import { albumLabel, findAlbum, invitationJson, printInvitations } from './album.ts';
 import { safe } from '../terminal-text.ts';
 import { albumPhotos, isoLocal, timelineCandidates } from './library.ts';
+import { externalJson, printExternal, signedUpHint } from './pending.ts';
 
 const JSON_OPT = { json: { type: 'boolean', description: 'print one JSON document on stdout (see docs/cli.md)' } } as const;
 
@@ -30,16 +31,53 @@ function memberRole(role: string | undefined): 'viewer' | 'editor' {
   return role;
 }
 
+const SHARE_OPTIONS = {
+  role: { type: 'string', value: 'viewer|editor', description: 'viewer: sees and downloads; editor: also adds photos (charged to you)' },
+  'include-name': { type: 'boolean', description: 'put the album name and the message in the invitation email' },
+  message: { type: 'string', value: 'TEXT', description: 'a message for the invitees' },
+  'no-invite-new': { type: 'boolean', description: 'refuse emails without an account (then nothing is shared)' },
+  ...JSON_OPT,
+} as const;
+
+const NEW_PEOPLE = 'Emails without an account get a mail inviting them to sign up with that address (it counts toward the\n' +
+  'album\'s 100 people and lapses after 30 days unless re-sent); nothing is sealed to anyone until they have, and\n' +
+  'your app has checked their new key: see obscura pending (backup finishes them on the way). --no-invite-new\n' +
+  'refuses such emails instead.';
+
+/**
+ * One line per EMAIL asked: an account ("… fingerprint: …") or an invitation to sign up.
+ * `members`/`external` are what the SDK answered for the whole album.
+ */
+function printInvited(c: Client, emails: readonly string[], label: string, role: string, r: { members: readonly MemberView[]; invitedWithoutAccount: readonly ExternalInvitationView[] }): void {
+  for (const email of emails) {
+    const m = r.members.find((x) => x.email.toLowerCase() === email.trim().toLowerCase());
+    const x = r.invitedWithoutAccount.find((e) => e.email === email.trim().toLowerCase());
+    if (!m && x) {
+      c.ctx.stdout.write(safe`invited ${x.email} to ${label} as ${role} — no account yet: they get a mail to sign up; your app finishes sharing once they have (obscura pending)\n`);
+      continue;
+    }
+    c.ctx.stdout.write(safe`invited ${m?.email ?? email} to ${label} as ${role}${m ? `  fingerprint: ${m.fingerprint}` : ''}\n`);
+  }
+}
+
+/** `--json` of share / share-photo: the people just invited, with and without an account. */
+function invitedJson(emails: readonly string[], r: { members: readonly MemberView[]; invitedWithoutAccount: readonly ExternalInvitationView[] }) {
+  const asked = new Set(emails.map((e) => e.trim().toLowerCase()));
+  return {
+    members: r.members.filter((m) => asked.has(m.email.toLowerCase())).map(memberJson),
+    invitedWithoutAccount: r.invitedWithoutAccount.filter((x) => asked.has(x.email)).map(externalJson),
+  };
+}
+
 export const share: Command = {
   name: 'share',
-  summary: 'Invite people (registered users, by email) to an album as viewers or editors.',
-  usage: 'obscura share ALBUM EMAIL... --role viewer|editor [--include-name] [--message TEXT]',
-  description: 'The message is end-to-end encrypted and shown to invitees in Obscura. The invitation email carries the album\nname and the message only with --include-name (then the server sees them). Prints each invitee\'s\nfingerprint: compare it with them to be sure the server did not substitute their keys.',
-  options: {
-    role: { type: 'string', value: 'viewer|editor', description: 'viewer: sees and downloads; editor: also adds photos (charged to you)' },
-    'include-name': { type: 'boolean', description: 'put the album name and the message in the invitation email' },
-    message: { type: 'string', value: 'TEXT', description: 'a message for the invitees' },
-  },
+  summary: 'Invite people by email to an album as viewers or editors (also people without an account yet).',
+  usage: 'obscura share ALBUM EMAIL... --role viewer|editor [--include-name] [--message TEXT] [--no-invite-new] [--json]',
+  description: 'The message is end-to-end encrypted and shown to invitees in Obscura. The invitation email carries the album\n' +
+    'name and the message only with --include-name (then the server sees them). Prints each invitee\'s\n' +
+    'fingerprint: compare it with them to be sure the server did not substitute their keys.\n' + NEW_PEOPLE + '\n\n' +
+    'example: obscura share Kyoto ann@example.org bob@example.org --role viewer --message "our trip"',
+  options: { ...SHARE_OPTIONS },
   positionals: { name: 'ALBUM and at least one EMAIL', min: 2, max: Infinity },
   async run(ctx, args) {
     const role = memberRole(stringOpt(args, 'role'));
@@ -48,24 +86,24 @@ export const share: Command = {
     const message = stringOpt(args, 'message');
     return withClient(ctx, async (c) => {
       const { albumId, view } = await findAlbum(c, album!);
-      const members = await c.albums.share(albumId, emails, { role, ...(message ? { message } : {}), includeNameInEmail: boolOpt(args, 'include-name') });
-      for (const email of emails) {
-        const m = members.find((x) => x.email.toLowerCase() === email.toLowerCase());
-        ctx.stdout.write(safe`invited ${m?.email ?? email} to ${albumLabel(view ?? { albumId })} as ${role}${m ? `  fingerprint: ${m.fingerprint}` : ''}\n`);
-      }
+      const r = await c.albums.share(albumId, emails, {
+        role, ...(message ? { message } : {}), includeNameInEmail: boolOpt(args, 'include-name'), inviteWithoutAccount: !boolOpt(args, 'no-invite-new'),
+      });
+      if (boolOpt(args, 'json')) return printJson(ctx.stdout, { albumId, ...invitedJson(emails, r) });
+      printInvited(c, emails, albumLabel(view ?? { albumId }), role, r);
     });
   },
 };
 
 export const sharePhoto: Command = {
   name: 'share-photo',
-  summary: 'Share one photo with people (registered users, by email) as viewers or editors.',
-  usage: 'obscura share-photo PHOTO EMAIL... --role viewer|editor [--include-name] [--message TEXT]',
-  description: 'PHOTO is a photo of your library, or of an album you are in (id, or a unique prefix of 6+ characters; see\nobscura photos, obscura album show). It works like sharing an album that holds just this photo: invitees see it\nin obscura invitations as a "photo"; members, role, revoke, unshare and leave work on it, and the owner or an\neditor may set its caption (obscura caption). The share is named after the photo\'s file name. Prints the share\'s\nid, then each invitee\'s fingerprint: compare it with them.',
+  summary: 'Share one photo by email with people as viewers or editors (also people without an account yet).',
+  usage: 'obscura share-photo PHOTO EMAIL... --role viewer|editor [--include-name] [--message TEXT] [--no-invite-new] [--json]',
+  description: 'PHOTO is a photo of your library, or of an album you are in (id, or a unique prefix of 6+ characters; see\nobscura photos, obscura album show). It works like sharing an album that holds just this photo: invitees see it\nin obscura invitations as a "photo"; members, role, revoke, unshare and leave work on it, and the owner or an\neditor may set its caption (obscura caption). The share is named after the photo\'s file name. Prints the share\'s\nid, then each invitee\'s fingerprint: compare it with them.\n' + NEW_PEOPLE,
   options: {
+    ...SHARE_OPTIONS,
     role: { type: 'string', value: 'viewer|editor', description: 'viewer: sees and downloads; editor: also sets the caption' },
     'include-name': { type: 'boolean', description: 'put the photo name and the message in the invitation email' },
-    message: { type: 'string', value: 'TEXT', description: 'a message for the invitees' },
   },
   positionals: { name: 'PHOTO and at least one EMAIL', min: 2, max: Infinity },
   async run(ctx, args) {
@@ -83,15 +121,15 @@ export const sharePhoto: Command = {
       }
       const fileId = resolvePhoto(photo!, candidates, { allowUnknownFullId: true });
       const fromAlbum = index.get(fileId) ? undefined : inAlbums.get(fileId);
-      const { albumId, members } = await c.albums.sharePhoto(fromAlbum ?? fileId, emails, { role, ...(message ? { message } : {}), includeNameInEmail: boolOpt(args, 'include-name') });
+      const r = await c.albums.sharePhoto(fromAlbum ?? fileId, emails, {
+        role, ...(message ? { message } : {}), includeNameInEmail: boolOpt(args, 'include-name'), inviteWithoutAccount: !boolOpt(args, 'no-invite-new'),
+      });
       await c.savePins();
       const name = fromAlbum?.metadata.name ?? index.get(fileId)?.metadata?.name;
-      const label = albumLabel({ albumId, kind: 'photo', ...(name !== undefined ? { name } : {}) });
-      ctx.stdout.write(safe`shared ${label} as ${albumId}\n`);
-      for (const email of emails) {
-        const m = members.find((x) => x.email.toLowerCase() === email.toLowerCase());
-        ctx.stdout.write(safe`invited ${m?.email ?? email} to ${label} as ${role}${m ? `  fingerprint: ${m.fingerprint}` : ''}\n`);
-      }
+      if (boolOpt(args, 'json')) return printJson(ctx.stdout, { albumId: r.albumId, name: name ?? null, ...invitedJson(emails, r) });
+      const label = albumLabel({ albumId: r.albumId, kind: 'photo', ...(name !== undefined ? { name } : {}) });
+      ctx.stdout.write(safe`shared ${label} as ${r.albumId}\n`);
+      printInvited(c, emails, label, role, r);
     });
   },
 };
@@ -118,10 +156,13 @@ export function memberJson(m: MemberView) {
 
 export const members: Command = {
   name: 'members',
-  summary: 'Who has access to an album (active and pending people, and its public links); --all adds the history.',
+  summary: 'Who has access to an album: people, invitations to emails without an account, links; --all: history.',
   usage: 'obscura members ALBUM [--all] [--json]',
   description: 'By default only current access: people active or invited (pending), and a line for the public links.\n' +
-    '--all also lists those who were removed, left or declined.',
+    '--all also lists those who were removed, left or declined.\n' +
+    'Then, for the owner, the emails invited without an account (as obscura pending lists them): "invited — no\n' +
+    'account yet", "signed up — confirm their key" (their fingerprint follows the table; finish with obscura\n' +
+    'pending finish) or "expired" (obscura pending resend EMAIL).',
   options: { all: { type: 'boolean', description: 'also list people removed, who left or declined (the history)' }, ...JSON_OPT },
   positionals: { name: 'ALBUM', min: 1, max: 1 },
   run: (ctx, args) => withClient(ctx, async (c) => {
@@ -129,21 +170,30 @@ export const members: Command = {
     const all = await c.albums.members(albumId);
     const list = boolOpt(args, 'all') ? all : all.filter((m) => m.status === 'active' || m.status === 'pending');
     const links = view?.linkCount ?? 0;
+    // Only the owner invites, so only the owner has any (one request; the list is every album's).
+    const everywhere = view === undefined || view.myRole === 'owner' ? await c.albums.externalInvitations() : [];
+    const external = everywhere.filter((x) => x.albumId === albumId);
     if (boolOpt(args, 'json')) {
-      printJson(ctx.stdout, { members: list.map(memberJson), publicLinks: links });
+      printJson(ctx.stdout, { members: list.map(memberJson), invitedWithoutAccount: external.map(externalJson), publicLinks: links });
       return;
     }
     printTable(ctx.stdout, [
       { header: 'EMAIL', value: (m: MemberView) => m.email },
-      { header: 'NAME', value: (m) => m.displayName },
+      { header: 'NAME', value: (m) => m.displayName, shrink: true },
       { header: 'ROLE', value: (m) => m.role },
       // [Note: album state is owner-signed] a live member the owner never signed in is flagged.
       { header: 'STATUS', value: (m) => (m.inRoster || (m.status !== 'active' && m.status !== 'pending') ? m.status : `${m.status} (NOT signed in by the owner)`) },
       { header: 'FINGERPRINT', value: (m) => m.fingerprint },
-    ], list);
+    ], list, { maxWidth: TABLE_WIDTH });
     if (links > 0) ctx.stdout.write(`and ${links} public ${links === 1 ? 'link' : 'links'} (obscura links)\n`);
     const history = all.length - list.length;
     if (history > 0) ctx.stdout.write(`(${history} more removed, left or declined: obscura members ALBUM --all)\n`);
+    if (external.length > 0) {
+      ctx.stdout.write('\ninvited without an account (obscura pending):\n');
+      printExternal(ctx.stdout, external, { withAlbum: false, albumArg: args.positionals[0]! });
+    }
+    // people who signed up for the owner's other albums: from the list already fetched
+    signedUpHint(ctx, everywhere.filter((x) => x.albumId !== albumId && x.status === 'signed-up').length);
   }),
 };
 
@@ -205,22 +255,41 @@ export const unshare: Command = {
   }),
 };
 
+/** "Alice <a@…> invited you to an album — waiting for Alice to finish sharing; your fingerprint: … (Alice sees the same one)" */
+function waitingLine(w: WaitingInvitationView, mine: string): string {
+  const what = w.kind === 'photo' ? 'a photo' : 'an album';
+  return safe`${personLabel(w.from)} invited you to ${what} as ${w.role} — waiting for ${w.from.displayName} to finish sharing; ` +
+    safe`your fingerprint: ${mine} (${w.from.displayName} sees the same one)\n`;
+}
+
 export const invitations: Command = {
   name: 'invitations',
   summary: 'Your pending invitations (albums, and single photos): kind, name, who shared it, role, message.',
   usage: 'obscura invitations [--json]',
+  description: 'Also lists the invitations sent to your email before you had an account that wait for their sharer\'s app to\n' +
+    'finish sharing (it then checks your new key: compare your fingerprint with theirs). An invitation that does not\n' +
+    'verify is shown as REFUSED with the reason (e.g. keys in it that are not yours): do not accept it.',
   options: { ...JSON_OPT },
   run: (ctx, args) => withClient(ctx, async (c) => {
     const list = await c.albums.invitations();
+    const waiting = await c.albums.waitingInvitations();
     if (boolOpt(args, 'json')) {
-      printJson(ctx.stdout, { invitations: list.map(invitationJson) });
+      printJson(ctx.stdout, {
+        invitations: list.map(invitationJson),
+        waiting: waiting.map((w) => ({ id: w.id, kind: w.kind, role: w.role, from: { id: w.from.id, email: w.from.email, name: w.from.displayName, fingerprint: w.from.fingerprint }, invitedAt: w.invitedAt })),
+      });
       return;
     }
-    if (list.length === 0) {
+    if (list.length === 0 && waiting.length === 0) {
       ctx.stdout.write('No pending invitations.\n');
       return;
     }
-    printInvitations(c, list);
+    if (list.length > 0) printInvitations(c, list);
+    if (waiting.length > 0) {
+      if (list.length > 0) ctx.stdout.write('\n');
+      const mine = await c.session.fingerprint();
+      for (const w of waiting) ctx.stdout.write(waitingLine(w, mine));
+    }
   }),
 };
 
