@@ -71,7 +71,7 @@ for (const dialect of DIALECTS) {
     const raw = await freshDb(dialect);
     const db = new Database(raw.kysely);
     try {
-      await migrator(raw.kysely).migrateTo('2026-11-29-005-account-setup');
+      await (await migrator(raw.kysely)).migrateTo('2026-11-29-005-account-setup');
       const [owner, viewer] = [await insertUser(db), await insertUser(db)];
       const inAlbum = await insertFile(db, owner, { chargedBytes: 100 });
       const letGo = await insertFile(db, owner, { chargedBytes: 1000 });

@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import * as m001 from './2026-11-26-001-initial.ts';
 import * as m002 from './2026-11-26-002-albums.ts';
 import * as m003 from './2026-11-26-003-links.ts';
@@ -18,8 +18,18 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30-007-external-invitations': m007,
 };
 
-export function migrator(db: Kysely<any>): Migrator {
-  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+/**
+ * [Note: migration tables in our own schema] Kysely looks for its bookkeeping tables
+ * (kysely_migration, kysely_migration_lock) among the tables of EVERY schema unless told which
+ * one: with another schema of the same PostgreSQL database holding them (another application,
+ * or parallel test files each in a schema of its own), it skips creating ours and fails with
+ * "relation kysely_migration_lock does not exist". So on PostgreSQL they live in the schema the
+ * connection uses (its search_path), named explicitly.
+ */
+export async function migrator(db: Kysely<any>): Promise<Migrator> {
+  const pg = db.getExecutor().adapter instanceof PostgresAdapter;
+  const schema = pg ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
+  return new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(schema ? { migrationTableSchema: schema } : {}) });
 }
 
 function check(r: MigrationResultSet, what: string): void {
@@ -30,11 +40,11 @@ function check(r: MigrationResultSet, what: string): void {
 }
 
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  check(await migrator(db).migrateToLatest(), 'up');
+  check(await (await migrator(db)).migrateToLatest(), 'up');
 }
 
 export async function migrateDownAll(db: Kysely<any>): Promise<void> {
-  const m = migrator(db);
+  const m = await migrator(db);
   for (;;) {
     const r = await m.migrateDown();
     check(r, 'down');
