@@ -2,16 +2,17 @@
 // remove, show, upload).
 import type { AlbumPhoto, AlbumView, BrokenAlbumPhoto, InvitationView } from '@obscura/sdk';
 import { nodeThumbnailer, openFileSource } from '@obscura/sdk/node';
-import { boolOpt, type Command, type CommandArgs } from '../command.ts';
+import { boolOpt, stringOpt, type Command, type CommandArgs } from '../command.ts';
+import { resolve as resolvePath } from 'node:path';
 import { withClient, type Client } from '../client.ts';
 import { CliError, UsageError } from '../errors.ts';
-import { describeUpload, expandPaths, uploadProgressFeeder } from '../files.ts';
+import { describeUpload, downloadToFolder, expandPaths, uploadProgressFeeder } from '../files.ts';
 import { formatBytes, personLabel, printJson, printTable } from '../output.ts';
 import { createProgress } from '../progress.ts';
-import { isFullId, resolveAlbum, resolvePhoto, resolvePhotos, shortIdLength } from '../resolve.ts';
+import { isFullId, resolveAlbum, SELECTION_OPTIONS, selectByCapture, shortIdLength, type PhotoCandidate } from '../resolve.ts';
 import { safe } from '../terminal-text.ts';
 import { accessPhrase, confirmDestructive } from '../prompt.ts';
-import { isoLocal, timelineCandidates } from './library.ts';
+import { albumJob, captureRange, folderOptions, isoLocal, libraryPhotoCandidates, photoCandidate, resolvePhotoArgs } from './library.ts';
 
 const JSON_OPT = { json: { type: 'boolean', description: 'print one JSON document on stdout (see docs/cli.md)' } } as const;
 
@@ -123,10 +124,12 @@ async function photosOf(c: Client, albumId: string) {
   return r;
 }
 
-const albumPhotoCandidates = (r: { photos: AlbumPhoto[]; refused: BrokenAlbumPhoto[] }) => [
-  ...r.photos.map((p) => ({ id: p.fileId, label: p.metadata.name })),
+const albumPhotoCandidates = (r: { photos: AlbumPhoto[]; refused: BrokenAlbumPhoto[] }): PhotoCandidate[] => [
+  ...r.photos.map(photoCandidate),
   ...r.refused.map((p) => ({ id: p.fileId })),
 ];
+
+const inAlbum = (album: string) => ({ label: `album "${album}"`, listCommand: `obscura album show ${/^[\w.-]+$/.test(album) ? album : `'${album.replace(/'/g, "'\\''")}'`}` });
 
 const SUBS: Record<string, Sub> = {
   create: {
@@ -152,8 +155,8 @@ const SUBS: Record<string, Sub> = {
     usage: 'album cover ALBUM PHOTO', summary: "set the album's cover to one of its photos (owner only)", args: [2, 2],
     async run(c, [album, photo]) {
       const { albumId, view } = await findAlbum(c, album!);
-      const fileId = resolvePhoto(photo!, albumPhotoCandidates(await photosOf(c, albumId)), { allowUnknownFullId: true });
-      await c.albums.setCover(albumId, fileId);
+      const [fileId] = await resolvePhotoArgs(c.ctx, [photo!], albumPhotoCandidates(await photosOf(c, albumId)), { allowUnknownFullId: true, scope: inAlbum(album!) });
+      await c.albums.setCover(albumId, fileId!);
       c.ctx.stdout.write(safe`cover of ${albumLabel(view ?? { albumId })} set to ${fileId}\n`);
     },
   },
@@ -175,10 +178,27 @@ const SUBS: Record<string, Sub> = {
     },
   },
   add: {
-    usage: 'album add ALBUM PHOTO...', summary: 'add photos from your library (no re-upload: only keys are re-wrapped)', args: [2, Infinity],
-    async run(c, [album, ...photos]) {
+    usage: 'album add ALBUM PHOTO... | --from DATE --to DATE | --album OTHER', summary: 'add photos from your library (no re-upload: only keys are re-wrapped)', args: [1, Infinity],
+    async run(c, [album, ...photos], args) {
+      const range = captureRange(args);
+      const other = stringOpt(args, 'album');
+      if (photos.length === 0 && !range && other === undefined) throw new UsageError('usage: obscura album add ALBUM PHOTO... | --from DATE --to DATE | --album OTHER');
       const { albumId, view } = await findAlbum(c, album!);
-      const ids = resolvePhotos(photos, timelineCandidates(await c.timeline()), { allowUnknownFullId: true });
+      const index = await c.timeline();
+      let ids = photos.length > 0 ? await resolvePhotoArgs(c.ctx, photos, libraryPhotoCandidates(index, { trashed: false }), { allowUnknownFullId: true }) : [];
+      if (other !== undefined) {
+        const from = await photosOf(c, (await findAlbum(c, other)).albumId);
+        const mine = from.photos.filter((p) => index.get(p.fileId)?.state === 'active');
+        const notMine = from.photos.length + from.refused.length - mine.length;
+        if (notMine > 0) c.ctx.stderr.write(safe`obscura: ${notMine} ${notMine === 1 ? 'photo' : 'photos'} of "${other}" not in your library: not added (save them to your library first)\n`);
+        ids = [...ids, ...mine.map((p) => p.fileId)];
+      }
+      if (range) {
+        const base = photos.length > 0 || other !== undefined ? ids.map((id) => photoCandidate({ fileId: id, ...(index.get(id)?.metadata ? { metadata: index.get(id)!.metadata! } : {}) })) : libraryPhotoCandidates(index, { trashed: false });
+        ids = selectByCapture(base, range).map((p) => p.id);
+      }
+      ids = [...new Set(ids)];
+      if (ids.length === 0) throw new CliError('no photo matches this selection; nothing added');
       const n = await c.albums.addPhotos(albumId, ids);
       const there = ids.length - n;
       const already = there > 0 ? `${there} ${there === 1 ? 'photo was' : 'photos were'} already in the album` : '';
@@ -191,7 +211,7 @@ const SUBS: Record<string, Sub> = {
     usage: 'album remove ALBUM PHOTO...', summary: 'remove photos from the album (editors: only those they added)', args: [2, Infinity],
     async run(c, [album, ...photos]) {
       const { albumId, view } = await findAlbum(c, album!);
-      const ids = resolvePhotos(photos, albumPhotoCandidates(await photosOf(c, albumId)), { allowUnknownFullId: true });
+      const ids = await resolvePhotoArgs(c.ctx, photos, albumPhotoCandidates(await photosOf(c, albumId)), { allowUnknownFullId: true, scope: inAlbum(album!) });
       const n = await c.albums.removePhotos(albumId, ids);
       c.ctx.stdout.write(safe`removed ${n} ${n === 1 ? 'photo' : 'photos'} from ${albumLabel(view ?? { albumId })}\n`);
     },
@@ -242,6 +262,20 @@ const SUBS: Record<string, Sub> = {
       ], rows);
     },
   },
+  download: {
+    usage: 'album download ALBUM [-o DIR] [--overwrite] [--dry-run] [--json]', summary: 'download every photo of the album into a folder; files already there are skipped (see obscura download)', args: [1, 1],
+    async run(c, [album], args) {
+      const { albumId } = await findAlbum(c, album!);
+      const dir = resolvePath(c.ctx.cwd, stringOpt(args, 'output') ?? '.');
+      const { photos, refused } = await photosOf(c, albumId);
+      for (const p of refused) c.ctx.stderr.write(safe`obscura: photo ${p.fileId} not saved: failed verification: ${p.problem}\n`);
+      const range = captureRange(args);
+      const keep = range ? new Set(selectByCapture(photos.map(photoCandidate), range).map((p) => p.id)) : undefined;
+      const jobs = photos.filter((p) => !keep || keep.has(p.fileId)).map(albumJob);
+      const code = await downloadToFolder(c.ctx, c.library, jobs, dir, folderOptions(args));
+      return refused.length === 0 ? code : jobs.length > 0 && code !== 1 ? 3 : 1;
+    },
+  },
   upload: {
     usage: 'album upload ALBUM PATH...', summary: "upload files or folders straight into the album (owner or editor; charged to the owner's storage)", args: [2, Infinity],
     async run(c, [album, ...paths]) {
@@ -275,8 +309,14 @@ export const album: Command = {
   name: 'album',
   summary: 'Manage one album: create, rename, cover, delete, add, remove, show, upload.',
   usage: 'obscura album SUBCOMMAND ...',
-  description: `subcommands:\n${SUB_HELP}\n\nALBUM is an album id, a unique id prefix (4+ characters) or its exact name. PHOTO is a photo id or a unique\nprefix (6+ characters).`,
-  options: { ...JSON_OPT, yes: { type: 'boolean', short: 'y', description: 'album delete: do not ask for confirmation (needed without a terminal)' }, 'allow-duplicate': { type: 'boolean', description: 'album create: make the album even if you already have one of that name' } },
+  description: `subcommands:\n${SUB_HELP}\n\nALBUM is an album id, a unique id prefix (4+ characters) or its exact name. PHOTO is a file name (unique in\nyour library, or in the album for cover and remove), a local file you backed up (matched by content), a photo id\nor a unique prefix (6+ characters); several photos match: exit 2 listing them. album add also takes a selection:\n--from/--to (capture dates, inclusive) or --album OTHER (the photos of OTHER that are in your library).\n\nexamples:\n  obscura album download "Kyoto 2026" -o kyoto --dry-run\n  obscura album add "Kyoto 2026" IMG_1054.JPG ~/Pictures/IMG_1055.JPG\n  obscura album add "Kyoto 2026" --from 2026-01-20 --to 2026-01-27`,
+  options: {
+    ...JSON_OPT,
+    output: { type: 'string', short: 'o', value: 'DIR', description: 'album download: folder to save into (default: the current one)' },
+    overwrite: { type: 'boolean', description: 'album download: replace a file of the same name that holds something else' },
+    'dry-run': { type: 'boolean', description: 'album download: print what would be downloaded, download nothing' },
+    ...SELECTION_OPTIONS,
+    album: { type: 'string', value: 'OTHER', description: 'album add: add the photos of album OTHER (those in your library)' }, yes: { type: 'boolean', short: 'y', description: 'album delete: do not ask for confirmation (needed without a terminal)' }, 'allow-duplicate': { type: 'boolean', description: 'album create: make the album even if you already have one of that name' } },
   positionals: { name: 'SUBCOMMAND', min: 1, max: Infinity },
   async run(ctx, args) {
     const [subName, ...rest] = args.positionals;
@@ -284,7 +324,12 @@ export const album: Command = {
     if (!sub || !Object.hasOwn(SUBS, subName!)) throw new UsageError(`unknown album subcommand ${subName}; see obscura help album`);
     if (rest.length < sub.args[0]) throw new UsageError(`usage: obscura ${sub.usage}`);
     if (rest.length > sub.args[1]) throw new UsageError(`too many arguments; usage: obscura ${sub.usage}`);
-    if (boolOpt(args, 'json') && subName !== 'show') throw new UsageError(`--json is for obscura album show; see obscura help album`);
+    if (boolOpt(args, 'json') && subName !== 'show' && subName !== 'download') throw new UsageError(`--json is for obscura album show and album download; see obscura help album`);
+    for (const flag of ['output', 'overwrite', 'dry-run'] as const) {
+      if (args.values[flag] !== undefined && subName !== 'download') throw new UsageError(`--${flag} is for obscura album download; see obscura help album`);
+    }
+    if (args.values.album !== undefined && subName !== 'add') throw new UsageError(`--album is for obscura album add; see obscura help album`);
+    if ((args.values.from !== undefined || args.values.to !== undefined) && subName !== 'add' && subName !== 'download') throw new UsageError(`--from/--to are for obscura album add and album download; see obscura help album`);
     if (boolOpt(args, 'yes') && subName !== 'delete') throw new UsageError(`--yes is for obscura album delete; see obscura help album`);
     if (boolOpt(args, 'allow-duplicate') && subName !== 'create') throw new UsageError(`--allow-duplicate is for obscura album create; see obscura help album`);
     return withClient(ctx, (c) => sub.run(c, rest, args));

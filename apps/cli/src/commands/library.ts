@@ -3,14 +3,14 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { IntegrityError, type AlbumPhoto, type PhotoKeys, type TimelineEntry, type TimelineIndex, type UploadResult } from '@obscura/sdk';
 import { backup as backupFolder, uploadPath } from '@obscura/sdk/node';
-import { boolOpt, stringOpt, type Command } from '../command.ts';
+import { boolOpt, stringOpt, type Command, type CommandArgs } from '../command.ts';
 import { backupCacheFile, withClient, type Client } from '../client.ts';
 import type { CliContext } from '../context.ts';
-import { CliError } from '../errors.ts';
-import { describeUpload, expandPaths, saveAll, saveOriginal, uploadProgressFeeder, type SaveJob } from '../files.ts';
+import { CliError, UsageError } from '../errors.ts';
+import { describeUpload, downloadToFolder, expandPaths, localHashes, uploadProgressFeeder, type FolderJob } from '../files.ts';
 import { formatBytes, personLabel, printJson, printTable } from '../output.ts';
 import { createProgress } from '../progress.ts';
-import { resolvePhotos, shortIdLength, type Candidate } from '../resolve.ts';
+import { parseDateBound, resolvePhotoRefs, SELECTION_OPTIONS, selectByCapture, shortIdLength, type Candidate, type PhotoCandidate, type PhotoRefOptions } from '../resolve.ts';
 import { safe } from '../terminal-text.ts';
 import { finishOnTheWay } from './pending.ts';
 import { ensureSetup } from './setup.ts';
@@ -24,6 +24,37 @@ export function isoLocal(ms: number): string {
 
 export const timelineCandidates = (index: TimelineIndex): Candidate[] =>
   [...index.list(), ...index.list({ trashed: true })].map((e) => ({ id: e.fileId, ...(e.metadata ? { label: e.metadata.name } : {}) }));
+
+/** What a PHOTO argument may name in my library ([Note: photos by name]). */
+export const photoCandidate = (e: { fileId: string; metadata?: { name: string; capturedAt: number; contentSha256Hex?: string } }): PhotoCandidate => ({
+  id: e.fileId,
+  ...(e.metadata ? { name: e.metadata.name, capturedAt: e.metadata.capturedAt, ...(e.metadata.contentSha256Hex ? { sha256: e.metadata.contentSha256Hex } : {}) } : {}),
+});
+
+export const libraryPhotoCandidates = (index: TimelineIndex, o: { trashed?: boolean } = {}): PhotoCandidate[] =>
+  [...index.list(), ...(o.trashed === false ? [] : index.list({ trashed: true }))].map(photoCandidate);
+
+/**
+ * [Note: photos by name] PHOTO arguments → photo ids, among `candidates`: a full id, a local
+ * file (its SHA-256 against the signed metadata: a backed-up file finds its photo), an exact
+ * file name unique in the scope, a unique id prefix (6+), the name ignoring case. Several
+ * matches: exit 2 listing them; none: exit 1. Resolving decrypts nothing new: the names come
+ * from the local timeline index (or the album's verified photos), no original is downloaded.
+ */
+export async function resolvePhotoArgs(ctx: CliContext, inputs: readonly string[], candidates: readonly PhotoCandidate[], o: Omit<PhotoRefOptions, 'localSha256'> = {}): Promise<string[]> {
+  return resolvePhotoRefs(inputs, candidates, { formatTime: isoLocal, ...o, localSha256: await localHashes(ctx, inputs) });
+}
+
+/** --from/--to DATE options → a capture-time range (undefined when neither is given). */
+export function captureRange(args: CommandArgs): { from?: number; to?: number } | undefined {
+  const from = stringOpt(args, 'from');
+  const to = stringOpt(args, 'to');
+  if (from === undefined && to === undefined) return undefined;
+  const range = { ...(from !== undefined ? { from: parseDateBound(from, 'start', '--from') } : {}), ...(to !== undefined ? { to: parseDateBound(to, 'end', '--to') } : {}) };
+  if (range.from !== undefined && range.to !== undefined && range.from > range.to) throw new UsageError(`--from ${from} is after --to ${to}`);
+  return range;
+}
+
 
 /** Photos in albums I can see, by id (for downloading album photos not in my library). */
 export async function albumPhotos(c: Client): Promise<Map<string, AlbumPhoto>> {
@@ -183,45 +214,107 @@ export const photos: Command = {
   }),
 };
 
+const FOLDER_OPTIONS = {
+  output: { type: 'string', short: 'o', value: 'DIR', description: 'folder to save into (created if needed; default: the current one)' },
+  overwrite: { type: 'boolean', description: 'replace a file of the same name that holds something else (default: save as "name (1).jpg")' },
+  'dry-run': { type: 'boolean', description: 'print what would be downloaded, download nothing' },
+  json: { type: 'boolean', description: 'print one JSON document on stdout (see docs/cli.md)' },
+} as const;
+
+/** A library photo as a folder-download job. */
+export function libraryJob(c: Client, e: TimelineEntry): FolderJob {
+  const m = e.metadata;
+  return {
+    id: e.fileId, name: m?.name ?? e.fileId, size: m?.size ?? 0, capturedAt: m?.capturedAt ?? Date.parse(e.uploadedAt),
+    ...(m?.contentSha256Hex ? { sha256: m.contentSha256Hex } : {}),
+    async open() {
+      if (e.problem) throw new IntegrityError(e.fileId, e.problem.replace(/^failed verification and was refused: /, ''));
+      return c.library.open(e.fileId);
+    },
+  };
+}
+
+/** A photo of an album (verified when the album was listed) as a folder-download job. */
+export function albumJob(p: AlbumPhoto): FolderJob {
+  const m = p.metadata;
+  return { id: p.fileId, name: m.name, size: m.size, capturedAt: m.capturedAt, ...(m.contentSha256Hex ? { sha256: m.contentSha256Hex } : {}), open: async () => p };
+}
+
+export const folderOptions = (args: CommandArgs) => ({ overwrite: boolOpt(args, 'overwrite'), dryRun: boolOpt(args, 'dry-run'), json: boolOpt(args, 'json') });
+
 export const download: Command = {
   name: 'download',
-  summary: 'Download originals, byte-identical and verified, into a folder (default: the current one).',
-  usage: 'obscura download ID... [-o DIR]',
-  description: 'ID is a photo id or a unique prefix of 6+ characters (from obscura photos, or obscura album show for photos\nof albums shared with you). Existing files are never overwritten ("name (1).jpg"); names are made safe for the\nfile system. Prints each saved path; a photo that cannot be saved is one line on stderr and the others are saved\n(exit 3 when some were not saved, 1 when none was).',
-  options: { output: { type: 'string', short: 'o', value: 'DIR', description: 'folder to save into (created if needed)' } },
-  positionals: { name: 'ID', min: 1, max: Infinity },
-  run: (ctx, args) => withClient(ctx, async (c) => {
-    const dir = resolve(ctx.cwd, stringOpt(args, 'output') ?? '.');
-    const index = await c.timeline();
-    let candidates = timelineCandidates(index);
-    let inAlbums = new Map<string, AlbumPhoto>();
-    const unmatched = args.positionals.some((i) => !candidates.some((cd) => cd.id.startsWith(i.toLowerCase())));
-    if (unmatched) {
-      inAlbums = await albumPhotos(c);
-      candidates = [...candidates, ...[...inAlbums.values()].filter((p) => !index.get(p.fileId)).map((p) => ({ id: p.fileId, label: p.metadata.name }))];
+  summary: 'Download originals, byte-identical and verified, into a folder; files already there are skipped.',
+  usage: 'obscura download PHOTO... | --all [--since DATE] | --album ALBUM | --from DATE --to DATE  [-o DIR] [--overwrite] [--dry-run] [--json]',
+  description: 'PHOTO is a file name, a local file you backed up, a photo id or a unique prefix of 6+ characters (see\nobscura photos; photos of albums shared with you too). --all: your whole library (--since DATE: only photos\nuploaded since); --album: every photo of an album; --from/--to: photos captured in those days. A file already\nin DIR with the same content is skipped ("already there"), so a re-run fetches only what is missing; a\ndifferent file of the same name is kept and the photo saved as "name (1).jpg" unless --overwrite. Prints each\nsaved path; a summary "downloaded N, already there N, failed N" on stderr; exit 3 when some failed.\n\nexamples:\n  obscura download --all --dry-run -o obscura-backup\n  obscura download --from 2026-01-01 --to 2026-01-31 --dry-run -o january',
+  options: {
+    ...FOLDER_OPTIONS,
+    all: { type: 'boolean', description: 'every photo of your library' },
+    since: { type: 'string', value: 'DATE', description: 'with --all: only photos uploaded on or after DATE (YYYY-MM-DD, local time)' },
+    album: { type: 'string', value: 'ALBUM', description: 'every photo of this album (name, id or id prefix)' },
+    ...SELECTION_OPTIONS,
+  },
+  positionals: { name: 'PHOTO', min: 0, max: Infinity },
+  run: (ctx, args) => {
+    const all = boolOpt(args, 'all');
+    const albumName = stringOpt(args, 'album');
+    const range = captureRange(args);
+    const sinceText = stringOpt(args, 'since');
+    const since = sinceText === undefined ? undefined : parseDateBound(sinceText, 'start', '--since');
+    if (args.positionals.length === 0 && !all && albumName === undefined && !range) {
+      throw new UsageError('name the photos to download (PHOTO..., --all, --album ALBUM or --from/--to); see obscura download --help');
     }
-    const ids = resolvePhotos(args.positionals, candidates, { allowUnknownFullId: true });
-    // [Note: batch downloads keep going] one job per photo; saveAll reports each failure and goes on.
-    const jobs: SaveJob[] = ids.map((id) => {
-      const entry = index.get(id);
-      const ap = inAlbums.get(id);
-      const keys = async (): Promise<{ photo: PhotoKeys; name: string; capturedAt: number }> => {
-        if (!entry && ap) return { photo: ap, name: ap.metadata.name, capturedAt: ap.metadata.capturedAt };
-        if (entry?.problem) throw new IntegrityError(id, entry.problem.replace(/^failed verification and was refused: /, ''));
-        const opened = await c.library.open(id);
-        return { photo: opened, name: opened.metadata.name, capturedAt: opened.metadata.capturedAt };
-      };
-      const name = entry ? entry.metadata?.name : ap?.metadata.name;
-      return {
-        id, size: (entry ? entry.metadata?.size : ap?.metadata.size) ?? 0, ...(name !== undefined ? { name } : {}),
-        async save(onBytes) {
-          const k = await keys();
-          return saveOriginal(c.library, k.photo, { name: k.name, capturedAt: k.capturedAt }, dir, onBytes);
-        },
-      };
+    if (args.positionals.length > 0 && (all || albumName !== undefined)) throw new UsageError('give either PHOTO... or --all / --album, not both; see obscura download --help');
+    if (all && albumName !== undefined) throw new UsageError('give either --all or --album; see obscura download --help');
+    if (since !== undefined && !all) throw new UsageError('--since goes with --all (photos uploaded since DATE); see obscura download --help');
+    return withClient(ctx, async (c) => {
+      const dir = resolve(ctx.cwd, stringOpt(args, 'output') ?? '.');
+      const index = await c.timeline();
+      let jobs: (FolderJob & { at?: number })[] = [];
+      if (albumName !== undefined) {
+        const { findAlbum } = await import('./album.ts');
+        const { albumId } = await findAlbum(c, albumName);
+        const r = await c.albums.photos(albumId);
+        await c.savePins();
+        for (const p of r.refused) ctx.stderr.write(safe`obscura: photo ${p.fileId} not saved: failed verification: ${p.problem}\n`);
+        jobs = r.photos.map(albumJob);
+        if (r.refused.length > 0 && jobs.length === 0) throw new CliError('no photo of this album verified; nothing saved');
+      } else if (all || args.positionals.length === 0) {
+        jobs = index.list().filter((e) => since === undefined || Date.parse(e.uploadedAt) >= since).map((e) => libraryJob(c, e));
+      } else {
+        let candidates = libraryPhotoCandidates(index);
+        let inAlbums = new Map<string, AlbumPhoto>();
+        const ids = await resolvePhotoArgs(ctx, args.positionals, candidates, { allowUnknownFullId: true }).catch(async (err) => {
+          // not (or not only) in my library: the photos of albums I am in count too
+          if (!(err instanceof CliError) || err instanceof UsageError) throw err;
+          inAlbums = await albumPhotos(c);
+          candidates = [...candidates, ...[...inAlbums.values()].filter((p) => !index.get(p.fileId)).map(photoCandidate)];
+          return resolvePhotoArgs(ctx, args.positionals, candidates, { allowUnknownFullId: true });
+        });
+        for (const id of ids) {
+          const e = index.get(id);
+          const ap = inAlbums.get(id);
+          if (e) jobs.push(libraryJob(c, e));
+          else if (ap) jobs.push(albumJob(ap));
+          else {
+            // a full id neither in my library nor in my albums: let the server say why
+            const opened = await c.library.open(id);
+            jobs.push({ id, name: opened.metadata.name, size: opened.metadata.size, capturedAt: opened.metadata.capturedAt, ...(opened.metadata.contentSha256Hex ? { sha256: opened.metadata.contentSha256Hex } : {}), open: async () => opened });
+          }
+        }
+      }
+      if (range) {
+        const keep = new Set(selectByCapture(jobs.map((j) => ({ id: j.id, capturedAt: j.capturedAt })), range).map((j) => j.id));
+        jobs = jobs.filter((j) => keep.has(j.id));
+      }
+      if (jobs.length === 0) {
+        if (boolOpt(args, 'json')) return downloadToFolder(ctx, c.library, [], dir, folderOptions(args));
+        ctx.stderr.write('obscura: no photo matches this selection; nothing to download\n');
+        return 0;
+      }
+      return downloadToFolder(ctx, c.library, jobs, dir, folderOptions(args));
     });
-    return saveAll(ctx, jobs, dir);
-  }),
+  },
 };
 
 function stateChange(name: 'trash' | 'restore' | 'delete'): Command {
@@ -233,13 +326,13 @@ function stateChange(name: 'trash' | 'restore' | 'delete'): Command {
   return {
     name,
     summary: words.summary,
-    usage: `obscura ${name} ID...`,
-    description: 'ID is a photo id or a unique prefix of 6+ characters (see obscura photos / obscura photos --trashed).',
+    usage: `obscura ${name} PHOTO...`,
+    description: 'PHOTO is a file name, a local file you backed up, a photo id or a unique prefix of 6+ characters (see\nobscura photos / obscura photos --trashed).',
     options: {},
-    positionals: { name: 'ID', min: 1, max: Infinity },
+    positionals: { name: 'PHOTO', min: 1, max: Infinity },
     run: (ctx, args) => withClient(ctx, async (c) => {
       const index = await c.timeline();
-      const ids = resolvePhotos(args.positionals, timelineCandidates(index), { allowUnknownFullId: true });
+      const ids = await resolvePhotoArgs(ctx, args.positionals, libraryPhotoCandidates(index), { allowUnknownFullId: true });
       const changed = name === 'trash' ? await c.library.trash(ids) : name === 'restore' ? await c.library.restore(ids) : await c.library.deleteForever(ids);
       ctx.stdout.write(`${changed} ${changed === 1 ? 'photo' : 'photos'} ${words.done}\n`);
     }),

@@ -10,9 +10,10 @@ import { CliError, UsageError } from '../errors.ts';
 import { saveAll, type SaveJob } from '../files.ts';
 import { formatBytes, printJson, printTable, TABLE_WIDTH, type Column } from '../output.ts';
 import { canPrompt, readPassword } from '../prompt.ts';
-import { resolveLinkTarget, resolvePhoto, shortIdLength, type LinkTarget } from '../resolve.ts';
+import { isFullId, matchPhotoByName, resolveLinkTarget, resolvePhoto, shortIdLength, type LinkTarget } from '../resolve.ts';
+import { localHashes } from '../files.ts';
+import { isoLocal, photoCandidate } from './library.ts';
 import { safe } from '../terminal-text.ts';
-import { isoLocal } from './library.ts';
 
 export const LINK_PASSWORD_ENV = 'OBSCURA_LINK_PASSWORD';
 export const DOWNLOADS_OFF = 'downloads are turned off for this link; previews only';
@@ -98,7 +99,14 @@ async function findTarget(c: Client, input: string): Promise<LinkTarget & { name
   const [index, albums] = await Promise.all([c.timeline(), c.albums.list()]);
   const photos = index.list().map((e) => ({ id: e.fileId, ...(e.metadata ? { label: e.metadata.name } : {}) }));
   const candidates = albums.filter((a) => a.kind === 'album').map((a) => ({ id: a.albumId, ...(a.name !== undefined ? { label: a.name } : {}) }));
-  const t = resolveLinkTarget(input, photos, candidates);
+  // [Note: photos by name] an album's exact name first, then a photo's file name or a local file, then ids
+  let t: LinkTarget | undefined;
+  if (!isFullId(input) && !candidates.some((a) => a.label === input)) {
+    const hashes = await localHashes(c.ctx, [input]);
+    const id = matchPhotoByName(input, index.list().map(photoCandidate), { formatTime: isoLocal, ...(hashes.has(input) ? { localSha256: hashes.get(input)! } : {}) });
+    if (id !== undefined) t = { kind: 'photo', id };
+  }
+  t ??= resolveLinkTarget(input, photos, candidates);
   if (t.kind === 'album') {
     const view = albums.find((a) => a.albumId === t.id)!;
     if (view.myRole !== 'owner') throw new CliError(`"${view.name ?? view.albumId}" is shared with you by ${view.owner.displayName}: only the owner of an album can make a public link to it`);

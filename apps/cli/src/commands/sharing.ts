@@ -9,7 +9,7 @@ import { accessPhrase, askYesNo, canPrompt, confirmDestructive } from '../prompt
 import { resolvePhoto, shortIdLength } from '../resolve.ts';
 import { albumLabel, findAlbum, invitationJson, printInvitations } from './album.ts';
 import { safe } from '../terminal-text.ts';
-import { albumPhotos, isoLocal, timelineCandidates } from './library.ts';
+import { albumPhotos, isoLocal, libraryPhotoCandidates, photoCandidate, resolvePhotoArgs } from './library.ts';
 import { externalJson, printExternal, signedUpHint } from './pending.ts';
 
 const JSON_OPT = { json: { type: 'boolean', description: 'print one JSON document on stdout (see docs/cli.md)' } } as const;
@@ -99,7 +99,7 @@ export const sharePhoto: Command = {
   name: 'share-photo',
   summary: 'Share one photo by email with people as viewers or editors (also people without an account yet).',
   usage: 'obscura share-photo PHOTO EMAIL... --role viewer|editor [--include-name] [--message TEXT] [--no-invite-new] [--json]',
-  description: 'PHOTO is a photo of your library, or of an album you are in (id, or a unique prefix of 6+ characters; see\nobscura photos, obscura album show). It works like sharing an album that holds just this photo: invitees see it\nin obscura invitations as a "photo"; members, role, revoke, unshare and leave work on it, and the owner or an\neditor may set its caption (obscura caption). The share is named after the photo\'s file name. Prints the share\'s\nid, then each invitee\'s fingerprint: compare it with them.\n' + NEW_PEOPLE,
+  description: 'PHOTO is a photo of your library, or of an album you are in (file name, local file you backed up, id, or a\nunique prefix of 6+ characters; see obscura photos, obscura album show). It works like sharing an album that holds just this photo: invitees see it\nin obscura invitations as a "photo"; members, role, revoke, unshare and leave work on it, and the owner or an\neditor may set its caption (obscura caption). The share is named after the photo\'s file name. Prints the share\'s\nid, then each invitee\'s fingerprint: compare it with them.\n' + NEW_PEOPLE,
   options: {
     ...SHARE_OPTIONS,
     role: { type: 'string', value: 'viewer|editor', description: 'viewer: sees and downloads; editor: also sets the caption' },
@@ -113,13 +113,15 @@ export const sharePhoto: Command = {
     const message = stringOpt(args, 'message');
     return withClient(ctx, async (c) => {
       const index = await c.timeline();
-      let candidates = timelineCandidates(index);
+      let candidates = libraryPhotoCandidates(index);
       let inAlbums = new Map<string, AlbumPhoto>();
-      if (!candidates.some((cd) => cd.id.startsWith(photo!.trim().toLowerCase()))) {
+      // [Note: photos by name] my library first; the photos of albums I am in when nothing there matches
+      const [fileId] = await resolvePhotoArgs(ctx, [photo!], candidates, { allowUnknownFullId: true }).catch(async (err) => {
+        if (!(err instanceof CliError) || err instanceof UsageError) throw err;
         inAlbums = await albumPhotos(c);
-        candidates = [...candidates, ...[...inAlbums.values()].filter((p) => !index.get(p.fileId)).map((p) => ({ id: p.fileId, label: p.metadata.name }))];
-      }
-      const fileId = resolvePhoto(photo!, candidates, { allowUnknownFullId: true });
+        candidates = [...candidates, ...[...inAlbums.values()].filter((p) => !index.get(p.fileId)).map(photoCandidate)];
+        return resolvePhotoArgs(ctx, [photo!], candidates, { allowUnknownFullId: true });
+      }) as [string];
       const fromAlbum = index.get(fileId) ? undefined : inAlbums.get(fileId);
       const r = await c.albums.sharePhoto(fromAlbum ?? fileId, emails, {
         role, ...(message ? { message } : {}), includeNameInEmail: boolOpt(args, 'include-name'), inviteWithoutAccount: !boolOpt(args, 'no-invite-new'),
