@@ -15,11 +15,13 @@ export const COMMAND_LINES: readonly { names: readonly string[]; line: string }[
   { names: ['upload'], line: 'obscura upload PATH...' },
   { names: ['backup'], line: 'obscura backup DIR' },
   { names: ['photos'], line: 'obscura photos [--json] [--trashed]' },
-  { names: ['download'], line: 'obscura download ID... [-o DIR]' },
-  { names: ['trash', 'restore', 'delete'], line: 'obscura trash ID... | restore ID... | delete ID...' },
+  { names: ['photo'], line: 'obscura photo show PHOTO [--album ALBUM] [--json]' },
+  { names: ['download'], line: 'obscura download PHOTO... | --all [--since DATE] | --album ALBUM | --from DATE --to DATE  [-o DIR] [--overwrite] [--dry-run] [--json]' },
+  { names: ['trash', 'restore', 'delete'], line: 'obscura trash PHOTO... | restore PHOTO... | delete PHOTO...' },
   { names: ['albums'], line: 'obscura albums [--shared | --shared-with-me] [--json]' },
   { names: ['album'], line: 'obscura album create NAME [--allow-duplicate] | rename ALBUM NAME | cover ALBUM PHOTO | delete ALBUM' },
   { names: ['album'], line: 'obscura album add ALBUM PHOTO... | remove ALBUM PHOTO... | show ALBUM [--json]' },
+  { names: ['album'], line: 'obscura album add ALBUM --from DATE --to DATE | --album OTHER · album download ALBUM [-o DIR] [--overwrite] [--dry-run] [--json]' },
   { names: ['album'], line: 'obscura album upload ALBUM PATH...' },
   { names: ['share'], line: 'obscura share ALBUM EMAIL... --role viewer|editor [--include-name] [--message TEXT] [--no-invite-new] [--json]' },
   { names: ['members'], line: 'obscura members ALBUM [--all] [--json]' },
@@ -37,6 +39,8 @@ export const COMMAND_LINES: readonly { names: readonly string[]; line: string }[
   { names: ['open'], line: "obscura open URL [--password P] [-o DIR]   # no account needed; quote the URL: 'https://…/s/ID#KEY'" },
   { names: ['fingerprint'], line: 'obscura fingerprint [EMAIL] [--accept]' },
   { names: ['setup'], line: 'obscura setup status|run [--json]' },
+  { names: ['version'], line: 'obscura version [--json]   # also obscura --version' },
+  { names: ['completion'], line: 'obscura completion bash|zsh|fish   # prints a shell completion script' },
 ];
 
 export const PRODUCT_COMMANDS: readonly string[] = [...new Set(COMMAND_LINES.flatMap((c) => c.names))];
@@ -55,7 +59,7 @@ export function mainHelp(): string {
     '  0    success',
     '  1    failure (refused by the server, not logged in, not found, verification failed, ...)',
     '  2    usage: unknown command or option, missing or extra argument, bad value',
-    '  3    partly done: download / open -o saved some photos but not all',
+    '  3    partly done: download / album download / open -o saved some photos but not all',
     '  130  interrupted (Ctrl-C)',
     '  141  stdout was closed by the reader (e.g. | head): stopped quietly',
     '',

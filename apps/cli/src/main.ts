@@ -1,7 +1,6 @@
 // obscura — command dispatch. `main(argv, ctx)` is pure of process globals so tests
 // run commands in-process; `runCli()` wires it to the real process.
 import { getEventListeners } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -11,13 +10,18 @@ import { createContext, type CliContext } from './context.ts';
 import { EXIT_INTERRUPTED, EXIT_USAGE, UsageError } from './errors.ts';
 import { commandHelp, mainHelp } from './help.ts';
 import { describeError } from './client.ts';
-import { reportError } from './output.ts';
+import { printJson, reportError } from './output.ts';
+import { versionInfo, versionLine } from './commands/version.ts';
 import { didYouMean } from './suggest.ts';
 
-/** "obscura X.Y.Z", the version of apps/cli/package.json. */
-export function versionLine(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-  return `obscura ${typeof pkg.version === 'string' ? pkg.version : 'unknown'}\n`;
+/** `--version [--json]`: the line, or { cli, protocol, node, platform }. */
+function printVersion(ctx: CliContext, rest: readonly string[]): number {
+  const json = rest.includes('--json');
+  const other = rest.find((a) => a !== '--json');
+  if (other !== undefined) throw new UsageError(`--version takes only --json (got ${JSON.stringify(other)}); see obscura --help`);
+  if (json) printJson(ctx.stdout, versionInfo());
+  else ctx.stdout.write(versionLine());
+  return 0;
 }
 
 export async function main(argv: readonly string[], ctx: CliContext = createContext()): Promise<number> {
@@ -31,10 +35,7 @@ export async function main(argv: readonly string[], ctx: CliContext = createCont
       ctx.stdout.write(mainHelp());
       return 0;
     }
-    if (first === '--version' || first === '-V') {
-      ctx.stdout.write(versionLine());
-      return 0;
-    }
+    if (first === '--version' || first === '-V') return printVersion(ctx, rest);
     if (first.startsWith('-')) throw new UsageError(`unknown option ${first}; see obscura --help`);
     const cmd = findCommand(first);
     if (!cmd) {

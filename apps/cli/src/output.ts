@@ -115,3 +115,39 @@ export function reportError(ctx: Pick<CliContext, 'stderr' | 'env'>, err: unknow
 export function personLabel(p: { readonly displayName: string; readonly email?: string }): string {
   return p.email ? `${p.displayName} <${p.email}>` : p.displayName;
 }
+
+// [Note: times] Human output shows a time in the local zone of this machine WITH its UTC
+// offset ("2026-01-24 23:11:53 +09:00"), so a reader elsewhere (or a log pasted into an issue)
+// still knows the instant; `--json` always gives UTC ISO 8601 ("2026-01-24T14:11:53.000Z").
+// The zone is the process's (TZ), read at each call.
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** Minutes east of UTC → "+09:00", "-05:30", "+00:00". */
+export function formatOffset(minutesEast: number): string {
+  const sign = minutesEast < 0 ? '-' : '+';
+  const m = Math.abs(Math.round(minutesEast));
+  return `${sign}${pad2(Math.floor(m / 60))}:${pad2(m % 60)}`;
+}
+
+/**
+ * The wall-clock time of instant `ms` at `offsetMinutes` east of UTC (default: the local zone of
+ * this machine at that instant, summer time included): "YYYY-MM-DD HH:MM:SS +HH:MM".
+ */
+export function formatTime(ms: number, offsetMinutes?: number): string {
+  if (!Number.isFinite(ms)) return '-';
+  const off = offsetMinutes ?? -new Date(ms).getTimezoneOffset();
+  const d = new Date(ms + off * 60_000); // read back with the UTC getters = wall clock at that offset
+  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())} ${formatOffset(off)}`;
+}
+
+/** `--json` times: UTC ISO 8601 with milliseconds and "Z"; null for a missing or invalid time. */
+export function jsonTime(ms: number | undefined | null): string | null {
+  return typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
+/** The name of this machine's time zone ("Asia/Tokyo"), or its offset when it has none. */
+export function localZoneName(ms: number = Date.now()): string {
+  const name = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return name || `UTC${formatOffset(-new Date(ms).getTimezoneOffset())}`;
+}

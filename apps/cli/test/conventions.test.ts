@@ -12,6 +12,7 @@ import { createProgress } from '../src/progress.ts';
 const repoRoot = new URL('../../..', import.meta.url).pathname;
 const cliMain = join(repoRoot, 'apps/cli/src/main.ts');
 const version = (JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const versionLine = `obscura ${version} (protocol 1, node ${process.version}, ${process.platform} ${process.arch})\n`;
 
 interface Spawned { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
@@ -40,18 +41,18 @@ function spawnCli(args: readonly string[], o: { closeStdout?: 'at-once' | 'after
   });
 }
 
-test('obscura --version and -V print "obscura X.Y.Z" from apps/cli/package.json, exit 0', async () => {
+test('obscura --version and -V print "obscura X.Y.Z (protocol N, node …)" from apps/cli/package.json, exit 0', async () => {
   assert.match(version, /^\d+\.\d+\.\d+/);
   for (const flag of ['--version', '-V']) {
     const h = await harness();
     try {
       assert.equal(await h.run(flag), 0, flag);
-      assert.equal(h.stdout.text, `obscura ${version}\n`);
+      assert.equal(h.stdout.text, versionLine);
       assert.equal(h.stderr.text, '');
     } finally { await h.cleanup(); }
   }
   const r = await spawnCli(['--version']);
-  assert.deepEqual([r.code, r.stdout, r.stderr], [0, `obscura ${version}\n`, '']);
+  assert.deepEqual([r.code, r.stdout, r.stderr], [0, versionLine, '']);
 });
 
 test('--help documents --version and the exit codes 0, 1, 2, 3, 130, 141', async () => {

@@ -9,7 +9,7 @@ import { CliError, UsageError } from '../src/errors.ts';
 const EXPECTED = [
   'serve', 'signup', 'verify-email', 'login', 'logout', 'whoami', 'sessions', 'passwd', 'recover', 'upload', 'backup', 'photos', 'download', 'trash', 'restore', 'delete',
   'albums', 'album', 'share', 'members', 'pending', 'role', 'revoke', 'unshare', 'invitations', 'accept', 'decline', 'leave',
-  'share-photo', 'caption', 'link', 'links', 'open', 'fingerprint', 'setup',
+  'share-photo', 'caption', 'link', 'links', 'open', 'fingerprint', 'setup', 'photo', 'version', 'completion',
 ];
 
 test('obscura --help lists exactly the product commands', async () => {
@@ -29,11 +29,13 @@ test('obscura --help lists exactly the product commands', async () => {
       '  obscura upload PATH...',
       '  obscura backup DIR',
       '  obscura photos [--json] [--trashed]',
-      '  obscura download ID... [-o DIR]',
-      '  obscura trash ID... | restore ID... | delete ID...',
+      '  obscura photo show PHOTO [--album ALBUM] [--json]',
+      '  obscura download PHOTO... | --all [--since DATE] | --album ALBUM | --from DATE --to DATE  [-o DIR] [--overwrite] [--dry-run] [--json]',
+      '  obscura trash PHOTO... | restore PHOTO... | delete PHOTO...',
       '  obscura albums [--shared | --shared-with-me] [--json]',
       '  obscura album create NAME [--allow-duplicate] | rename ALBUM NAME | cover ALBUM PHOTO | delete ALBUM',
       '  obscura album add ALBUM PHOTO... | remove ALBUM PHOTO... | show ALBUM [--json]',
+      '  obscura album add ALBUM --from DATE --to DATE | --album OTHER · album download ALBUM [-o DIR] [--overwrite] [--dry-run] [--json]',
       '  obscura album upload ALBUM PATH...',
       '  obscura share ALBUM EMAIL... --role viewer|editor [--include-name] [--message TEXT] [--no-invite-new] [--json]',
       '  obscura members ALBUM [--all] [--json]',
@@ -51,6 +53,8 @@ test('obscura --help lists exactly the product commands', async () => {
       "  obscura open URL [--password P] [-o DIR]   # no account needed; quote the URL: 'https://…/s/ID#KEY'",
       '  obscura fingerprint [EMAIL] [--accept]',
       '  obscura setup status|run [--json]',
+      '  obscura version [--json]   # also obscura --version',
+      '  obscura completion bash|zsh|fish   # prints a shell completion script',
     ]);
     assert.deepEqual([...PRODUCT_COMMANDS].sort(), [...EXPECTED].sort());
     assert.equal(h.stderr.text, '');

@@ -5,6 +5,9 @@ import { fingerprint, login, logout, passwd, recover, sessions, signup, verifyEm
 import { album, albums } from './album.ts';
 import { help } from './help.ts';
 import { backup, del, download, photos, restore, trash, upload } from './library.ts';
+import { photo } from './photo.ts';
+import { completion } from './completion.ts';
+import { version } from './version.ts';
 import { link, links, open } from './links.ts';
 import { pending } from './pending.ts';
 import { serve } from './serve.ts';
@@ -16,9 +19,9 @@ import { accept, caption, decline, invitations, leave, members, revoke, role, sh
 export function allCommands(): readonly Command[] {
   return [
     serve, signup, verifyEmail, login, logout, whoami, sessions, passwd, recover,
-    upload, backup, photos, download, trash, restore, del,
+    upload, backup, photos, photo, download, trash, restore, del,
     albums, album, share, members, pending, role, revoke, unshare, invitations, accept, decline, leave,
-    sharePhoto, caption, link, links, open, fingerprint, setup,
+    sharePhoto, caption, link, links, open, fingerprint, setup, version, completion,
     help,
   ];
 }
