@@ -6,7 +6,7 @@
 // flow at phone width, and a changed key that stops a share until it is verified.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { Albums, Links, Session, fingerprintOf, type UploadResult } from '@obscu
 import { nodeLibrary, nodeThumbnailer, openFileSource } from '@obscura/sdk/node';
 import { launchBrowser, newAppContext, screenshot, watchErrors, screenshotsOnFailure } from '../support/browser.ts';
 import { startServerProcess, removeDir, type ServerProcess } from '../support/server-process.ts';
-import { logInInBrowser, newWebPerson, sdkSession, seedPhotos, signUpInBrowser, type WebPerson } from '../support/web-app.ts';
+import { logInInBrowser, newWebPerson, readOutbox, sdkSession, seedPhotos, signUpInBrowser, type OutboxMail, type WebPerson } from '../support/web-app.ts';
 import { fastOptions } from '../support/sdk.ts';
 import { makeJpeg } from '../support/fixtures.ts';
 
@@ -78,33 +78,8 @@ async function photo(name: string, seed: number, day: number): Promise<string> {
 
 // ------------------------------------------------------------------ mail (the server's outbox)
 
-interface Mail { file: string; to: string; subject: string; text: string; html: string }
-
-const qp = (s: string) => Buffer.from(s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
-const words = (v: string) => v.replace(/\?=\s+=\?/g, '?==?').replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_, enc: string, w: string) => enc.toUpperCase() === 'B'
-  ? Buffer.from(w, 'base64').toString('utf8') : qp(w.replace(/_/g, ' ')));
-
-/** The .eml files the server wrote, decoded: recipient, subject, plain-text and HTML parts. */
-async function outbox(): Promise<Mail[]> {
-  const dir = join(server.dataDir, 'outbox');
-  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.eml')).sort();
-  return Promise.all(names.map(async (file) => {
-    const eml = await readFile(join(dir, file), 'utf8');
-    const cut = eml.indexOf('\n\n');
-    const head = eml.slice(0, cut).replace(/\n[ \t]+/g, ' ');
-    const boundary = /boundary="([^"]+)"/.exec(head)?.[1];
-    assert.ok(boundary, `${file} is multipart (text and HTML)`);
-    const parts = eml.slice(cut + 2).split(`--${boundary}`).slice(1, -1).map((p) => {
-      const [h, ...b] = p.replace(/^\n/, '').split('\n\n');
-      const body = b.join('\n\n');
-      return { type: /Content-Type: ([^;\n]+)/.exec(h!)?.[1], body: /quoted-printable/i.test(h!) ? qp(body) : body };
-    });
-    return {
-      file, to: /^To: (.*)$/m.exec(head)![1]!, subject: words(/^Subject: (.*)$/m.exec(head)![1]!),
-      text: parts.find((p) => p.type === 'text/plain')!.body, html: parts.find((p) => p.type === 'text/html')!.body,
-    };
-  }));
-}
+type Mail = OutboxMail;
+const outbox = () => readOutbox(server.dataDir);
 
 /** The one mail to `email` that arrived after `seen` mails, with its invitation link. */
 async function mailTo(email: string, seen: readonly Mail[]): Promise<Mail & { link: string }> {
