@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'unsupported-media-type',
   'link-expired',
   'bad-link-proof',
+  'storage-full',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -43,6 +44,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   'link-expired': 410,
   /** Missing or wrong `Authorization: Link <proof>`: wrong link or password. */
   'bad-link-proof': 403,
+  /** The server's own disk (or database) is full: nothing was stored; it works again once its administrator frees space. */
+  'storage-full': 507,
   internal: 500,
 };
 

@@ -373,7 +373,9 @@ export class Library {
 
   /**
    * Re-sends the missing blocks of a pending upload (opened and checked by checkedLookup).
-   * False if the local file does not match it block for block ([Note: verify duplicates]).
+   * False if the local file does not match it block for block ([Note: verify duplicates]), or
+   * if the server cannot finish it ([Note: a broken pending upload is discarded]): then the
+   * caller uploads the file afresh.
    */
   private async resume(
     photo: OpenedPhoto, source: RandomAccessSource, contentHash: string, opts: UploadOptions,
@@ -382,20 +384,43 @@ export class Library {
     const { fileId } = photo;
     if (photo.manifest.plaintextSize !== undefined && photo.manifest.plaintextSize !== source.size) return false;
     opts.signal?.throwIfAborted();
-    const status = await this.api.call('uploadStatus', { params: { fileId } });
     try {
+      const status = await this.api.call('uploadStatus', { params: { fileId } });
       await this.sendBlocks(fileId, photo.fileKey, source, new Set(status.storedBlocks), opts, progress, photo.manifest);
+      opts.signal?.throwIfAborted();
+      await this.api.call('completeFile', { params: { fileId } });
     } catch (e) {
-      if (!(e instanceof IntegrityError)) throw e;
-      warn(duplicateWarning(
-        { file: source.name, contentHash, fileId, claimed: 'pending', reason: 'content-differs' },
-        `but it does not match ${source.name} block for block (${e.reason}; the answer is wrong, or ${source.name} changed since it was hashed)`,
-      ));
-      return false;
+      if (e instanceof IntegrityError) {
+        warn(duplicateWarning(
+          { file: source.name, contentHash, fileId, claimed: 'pending', reason: 'content-differs' },
+          `but it does not match ${source.name} block for block (${e.reason}; the answer is wrong, or ${source.name} changed since it was hashed)`,
+        ));
+        return false;
+      }
+      if (e instanceof ApiError && (e.status === 404 || e.status === 409) && (await this.discardUnfinishable(fileId))) return false;
+      throw e;
     }
-    opts.signal?.throwIfAborted();
-    await this.api.call('completeFile', { params: { fileId } });
     progress('done', source.size);
+    return true;
+  }
+
+  // [Note: a broken pending upload is discarded]
+  // A pending upload can be one the server will never complete: a server stopped half-way
+  // through creating it (older servers kept the file without its large thumbnail and answered
+  // every resume with 409 "create the file again" until their sweeper dropped it; newer ones
+  // discard it themselves at that 409), or one swept or cancelled meanwhile (404). Resuming it again would fail the same way
+  // at every backup, so it is discarded (quota refunded) and the file uploaded afresh. Only a
+  // file the server still reports as pending is discarded: a complete one is never touched.
+
+  /** Discards a pending upload that cannot be finished; true once it is gone, false if it completed after all. */
+  private async discardUnfinishable(fileId: string): Promise<boolean> {
+    const gone = (e: unknown) => e instanceof ApiError && e.status === 404;
+    try {
+      if ((await this.api.call('uploadStatus', { params: { fileId } })).status !== 'pending') return false;
+      await this.deleteForever([fileId]);
+    } catch (e) {
+      if (!gone(e)) throw e;
+    }
     return true;
   }
 

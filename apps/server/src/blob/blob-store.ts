@@ -41,6 +41,24 @@ export interface PutResult { size: number; sha256Hex: string }
 export class BlobTooLargeError extends Error {
   constructor(readonly maxBytes: number) { super(`blob larger than ${maxBytes} bytes`); this.name = 'BlobTooLargeError'; }
 }
+/**
+ * The store has no room left (disk full, quota of the file system, an S3 server out of space):
+ * nothing of this blob was kept. The HTTP layer answers 507 `storage-full` ([Note: disk full]).
+ */
+export class StorageFullError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) { super(message, options); this.name = 'StorageFullError'; }
+}
+
+/** errno codes of a full file system: no space, or the user's disk quota. */
+const FULL_ERRNO = new Set(['ENOSPC', 'EDQUOT']);
+
+/** `e` as a StorageFullError when it says the file system is full; otherwise `e` itself. */
+export function asStorageFull(e: unknown, what: string): unknown {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  if (typeof code === 'string' && FULL_ERRNO.has(code)) return new StorageFullError(`no space left to store ${what} (${code})`, { cause: e });
+  return e;
+}
+
 export class BlobMismatchError extends Error {
   constructor(readonly actual: PutResult, readonly expected: PutResult) {
     super(`blob mismatch: got ${actual.size} bytes ${actual.sha256Hex}, expected ${expected.size} bytes ${expected.sha256Hex}`);
@@ -84,11 +102,33 @@ export async function receiveBlob(
  * one, or none; never a part). Shaped so an S3 implementation fits: put with a
  * checksum, streaming get, delete by key.
  */
+/** One stored blob as `list` reports it. */
+export interface ListedBlob {
+  key: BlobKey;
+  fileId: string;
+  /** The latest moment it may have been written, ms since the epoch (the store's clock, not the Clock port). */
+  modifiedAt: number;
+  /** A write that never finished (a temp file left by a process that stopped mid-write). */
+  unfinished: boolean;
+}
+
 export interface BlobStore {
+  /** Throws StorageFullError when the store has no room left (then nothing of the blob is kept). */
   put(key: BlobKey, source: Readable | Uint8Array, opts: PutOptions): Promise<PutResult>;
   /** null when absent. */
   get(key: BlobKey): Promise<{ stream: Readable; size: number } | null>;
   exists(key: BlobKey): Promise<boolean>;
   /** Deleting an absent key is not an error. */
   delete(keys: BlobKey[]): Promise<void>;
+  /**
+   * Every blob of every file, those of one file one after the other (optional: used at start-up
+   * to remove what an interrupted run left behind, [Note: orphaned blobs]).
+   */
+  list?(): AsyncIterable<ListedBlob>;
+}
+
+/** The file id in a key built by blobKeys (`files/ab/<uuid>/…`), or undefined. */
+export function fileIdOfKey(key: string): string | undefined {
+  const m = /^files\/([0-9a-f]{2})\/([0-9a-f-]{36})\/[^/]+$/.exec(key);
+  return m && UUID.test(m[2]!) && m[2]!.startsWith(m[1]!) ? m[2] : undefined;
 }

@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import {
-  DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client,
+  DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client,
 } from '@aws-sdk/client-s3';
 import {
-  receiveBlob, type BlobKey, type BlobStore, type PutOptions, type PutResult,
+  fileIdOfKey, receiveBlob, StorageFullError, type BlobKey, type BlobStore, type ListedBlob, type PutOptions, type PutResult,
 } from './blob-store.ts';
 
 /** Where the blobs go when `S3_BUCKET` is set (see apps/server/README.md). */
@@ -28,6 +28,16 @@ const DELETE_BATCH = 1000; // the most keys DeleteObjects accepts
 /** The HTTP status of an SDK error, when it has one. */
 const statusOf = (e: unknown): number | undefined =>
   (e as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+
+/**
+ * An S3 server out of space: HTTP 507 Insufficient Storage (MinIO: XMinioStorageFull; Ceph:
+ * QuotaExceeded for a bucket or user quota). AWS itself never fills up.
+ */
+const isFull = (e: unknown): boolean => {
+  const x = e as { name?: unknown; Code?: unknown } | null;
+  const code = [x?.Code, x?.name].find((v): v is string => typeof v === 'string') ?? '';
+  return statusOf(e) === 507 || /StorageFull|QuotaExceeded/i.test(code);
+};
 
 /**
  * BlobStore on an S3 bucket (AWS or any S3-compatible server).
@@ -83,10 +93,16 @@ export class S3BlobStore implements BlobStore {
     const result = await receiveBlob(source, opts, (chunk) => { parts.push(chunk); });
     const size = result.size;
     const body = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
-    await this.client.send(new PutObjectCommand({
-      Bucket: this.bucket, Key: this.objectKey(key), Body: body, ContentLength: size,
-      ContentType: 'application/octet-stream',
-    }));
+    try {
+      await this.client.send(new PutObjectCommand({
+        Bucket: this.bucket, Key: this.objectKey(key), Body: body, ContentLength: size,
+        ContentType: 'application/octet-stream',
+      }));
+    } catch (e) {
+      // [Note: disk full] a refused PUT stores nothing (S3 puts are atomic).
+      if (isFull(e)) throw new StorageFullError(`the S3 server has no space left to store ${key}`, { cause: e });
+      throw e;
+    }
     return result;
   }
 
@@ -127,6 +143,24 @@ export class S3BlobStore implements BlobStore {
         throw new Error(`S3 DeleteObjects: ${failed.length} of ${batch.length} keys not deleted (first: ${first.Key} ${first.Code} ${first.Message ?? ''})`.trimEnd());
       }
     }
+  }
+
+  /** Every object under `<prefix>files/`, in key order (so each file's blobs come together). */
+  async *list(): AsyncIterable<ListedBlob> {
+    let token: string | undefined;
+    do {
+      const r = await this.client.send(new ListObjectsV2Command({
+        Bucket: this.bucket, Prefix: `${this.prefix}files/`, ...(token ? { ContinuationToken: token } : {}),
+      }));
+      for (const o of r.Contents ?? []) {
+        const key = o.Key?.slice(this.prefix.length);
+        const fileId = key !== undefined ? fileIdOfKey(key) : undefined;
+        if (key === undefined || fileId === undefined) continue;
+        // S3 dates are whole seconds: the latest moment the object may have been written.
+        yield { key: key as BlobKey, fileId, modifiedAt: o.LastModified ? o.LastModified.getTime() + 999 : Date.now(), unfinished: false };
+      }
+      token = r.IsTruncated ? r.NextContinuationToken : undefined;
+    } while (token);
   }
 
   /** Closes the client's sockets. */

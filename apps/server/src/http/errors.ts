@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ErrorCode } from '@obscura/protocol';
-import { AppError } from '../errors.ts';
+import { AppError, isStorageFull, storageFull } from '../errors.ts';
 import type { Logger } from '../ports/logger.ts';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -8,9 +8,19 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   413: 'payload-too-large', 415: 'unsupported-media-type', 429: 'rate-limited',
 };
 
-/** Every failure becomes `{ error: { code, message } }`; unexpected ones are logged (no bodies) and reported as 500. */
+/** Every failure becomes `{ error: { code, message } }`; a full disk is 507 ([Note: disk full]); unexpected ones are logged (no bodies) and reported as 500. */
 export function installErrorHandling(app: FastifyInstance, logger: Logger): void {
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
+    const route = `${req.method} ${req.url.split(/[?#]/)[0]}`;
+    // [Note: disk full] the operator learns it from the log, the client from a 507.
+    if (!(err instanceof AppError) && isStorageFull(err)) {
+      err = storageFull('the request was not carried out', { cause: err });
+    }
+    if (err instanceof AppError && err.code === 'storage-full') {
+      // one line per refusal, no stack: a full disk refuses every upload until space returns
+      const why = err.cause instanceof Error ? err.cause.message : 'no space left';
+      logger.error(`${route} refused: the server's storage is full (${why.split('\n')[0]})`);
+    }
     if (err instanceof AppError) {
       return reply.status(err.status).headers(err.headers).send({ error: { code: err.code, message: err.message } });
     }
@@ -29,7 +39,7 @@ export function installErrorHandling(app: FastifyInstance, logger: Logger): void
     if (status >= 400 && status < 500) {
       return reply.status(status).send({ error: { code: CODE_BY_STATUS[status] ?? 'bad-request', message: fe.message } });
     }
-    logger.error(`${req.method} ${req.url.split(/[?#]/)[0]} failed`, err);
+    logger.error(`${route} failed`, err);
     return reply.status(500).send({ error: { code: 'internal', message: 'internal server error; the server log has the details' } });
   });
 

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { Static } from '@sinclair/typebox';
 import type { BlockStored, CreateFileBody, FileInfo, UploadStatus } from '@obscura/protocol';
-import { AppError, badRequest, conflict, notFound, shortId } from '../errors.ts';
-import { BlobMismatchError, BlobTooLargeError, blobKeys, type BlobStore } from '../blob/blob-store.ts';
+import { AppError, badRequest, conflict, isStorageFull, notFound, shortId, storageFull } from '../errors.ts';
+import { BlobMismatchError, BlobTooLargeError, blobKeys, type BlobKey, type BlobStore, type ListedBlob } from '../blob/blob-store.ts';
 import { isUniqueViolation } from '../db/dialect/index.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -18,6 +18,12 @@ import {
 export interface BinaryBody { stream: Readable; size: number }
 
 const fileLabel = (id: string) => `file ${shortId(id)}`;
+
+/** What a backup is told to do after a refusal for lack of space ([Note: disk full]). */
+const RUN_BACKUP_AGAIN = 'run the backup again';
+
+/** How many file ids the orphan check looks up at once. */
+const ORPHAN_BATCH = 500;
 
 /** Upload (create → blocks → complete) and download of encrypted files. */
 export class FileService {
@@ -62,11 +68,30 @@ export class FileService {
     });
     const now = this.clock.now();
 
-    // [Note: reserve before storing] quota is taken in the same transaction that
-    // records the file, before any byte reaches the blob store.
+    // [Note: no pending file without its parts] the thumbnails are stored BEFORE the
+    // transaction that records the file: a server stopped in between (kill -9, power loss)
+    // leaves two orphaned blobs, removed at the next start ([Note: orphaned blobs]), never a
+    // pending file that can be resumed but not completed. Checked first: a file that exists
+    // keeps its thumbnails (a racing create of the same id, which only its own client knows,
+    // loses in the transaction below and then leaves the blobs to the winner).
+    const taken = conflict(`${fileLabel(fileId)} already exists; resume it or choose a new id`);
+    if (await this.db.repos.files.exists(fileId)) throw taken;
+    const thumbKeys = [blobKeys.thumbnail(fileId, 'small'), blobKeys.thumbnail(fileId, 'large')];
+    try {
+      await this.blobs.put(thumbKeys[0]!, fromB64(body.thumbnailSmallB64), { maxBytes: thumbSmallSize });
+      await this.blobs.put(thumbKeys[1]!, fromB64(body.thumbnailLargeB64), { maxBytes: thumbLargeSize });
+    } catch (e) {
+      await this.deleteKeys(fileId, thumbKeys);
+      if (isStorageFull(e)) throw storageFull(`nothing was stored of ${fileLabel(fileId)}`, { then: RUN_BACKUP_AGAIN, cause: e });
+      throw e;
+    }
+
+    // [Note: reserve before storing] quota is taken in the same transaction that records the
+    // file, before any of its blocks reaches the blob store (only its two thumbnails, bounded by
+    // the request's size limit, are already there, and removed if this fails).
     try {
       await this.db.tx(async (r) => {
-        if (await r.files.exists(fileId)) throw conflict(`${fileLabel(fileId)} already exists; resume it or choose a new id`);
+        if (await r.files.exists(fileId)) throw taken;
         // [Note: album uploads are the owner's] a photo uploaded into an album counts against
         // the album owner's storage (as the sharing guide promises editors), not the uploader's.
         let quotaOwnerId = auth.userId;
@@ -115,15 +140,9 @@ export class FileService {
         });
       });
     } catch (e) {
-      if (isUniqueViolation(e)) throw conflict(`${fileLabel(fileId)} already exists; resume it or choose a new id`);
-      throw e;
-    }
-
-    try {
-      await this.blobs.put(blobKeys.thumbnail(fileId, 'small'), fromB64(body.thumbnailSmallB64), { maxBytes: thumbSmallSize });
-      await this.blobs.put(blobKeys.thumbnail(fileId, 'large'), fromB64(body.thumbnailLargeB64), { maxBytes: thumbLargeSize });
-    } catch (e) {
-      await this.discardPending(fileId);
+      if (e === taken || isUniqueViolation(e)) throw taken;
+      await this.deleteKeys(fileId, thumbKeys);
+      if (isStorageFull(e)) throw storageFull(`nothing was stored of ${fileLabel(fileId)}`, { then: RUN_BACKUP_AGAIN, cause: e });
       throw e;
     }
     return { fileId, status: 'pending', blockCount: body.blockCount, storedBlocks: [] };
@@ -140,6 +159,9 @@ export class FileService {
     }
     try {
       await this.blobs.put(blobKeys.block(file.id, index), body, { maxBytes: block.size, expect: { size: block.size, sha256Hex: block.sha256Hex } });
+      // Idempotent: a re-sent block has the same bytes (same hash) and stays stored. A newly
+      // stored block renews the upload's hold ([Note: upload holds]).
+      await this.db.repos.files.markBlockStored(file.id, index, this.clock.now());
     } catch (e) {
       if (e instanceof BlobTooLargeError) throw new AppError('payload-too-large', `${what}: more than the ${block.size} bytes declared at creation`);
       if (e instanceof BlobMismatchError) {
@@ -147,11 +169,10 @@ export class FileService {
           ? `${what}: ${e.actual.size} bytes received, ${block.size} declared at creation`
           : `${what}: SHA-256 does not match the hash declared at creation`);
       }
+      // Not marked stored: the backup sends it again when it resumes.
+      if (isStorageFull(e)) throw storageFull(`${what} was not stored`, { then: `${RUN_BACKUP_AGAIN} (it resumes where it stopped)`, cause: e });
       throw e;
     }
-    // Idempotent: a re-sent block has the same bytes (same hash) and stays stored. A newly
-    // stored block renews the upload's hold ([Note: upload holds]).
-    await this.db.repos.files.markBlockStored(file.id, index, this.clock.now());
     if (!(await this.db.repos.files.exists(file.id))) {
       // Swept (or cancelled) while this block was on its way: nothing may keep its bytes.
       await this.deleteBlobs({ id: file.id, blockCount: file.blockCount });
@@ -176,22 +197,33 @@ export class FileService {
     }
     for (const size of ['small', 'large'] as const) {
       if (!(await this.blobs.exists(blobKeys.thumbnail(file.id, size)))) {
-        throw conflict(`cannot complete ${fileLabel(file.id)}: its ${size} thumbnail is missing; create the file again`);
+        // [Note: no pending file without its parts] only a server that stopped half-way through
+        // an older version's create (or a lost blob) leaves this: the file can never complete,
+        // so it is discarded (quota refunded) rather than offered for resuming again.
+        this.logger.error(`pending file ${file.id} has no ${size} thumbnail in the blob store; discarded`);
+        await this.discardPending(file.id);
+        throw conflict(`cannot complete ${fileLabel(file.id)}: its ${size} thumbnail is missing on the server, so this unfinished upload was discarded; create the file again`);
       }
     }
     const now = this.clock.now();
-    await this.db.tx(async (r) => {
-      // [Note: charge lock order] the albums waiting for it before the file's row.
-      for (const albumId of [...new Set((await r.albums.uploadingItemsOf(file.id)).map((i) => i.albumId))].sort()) await r.albums.lock(albumId);
-      if (!(await r.files.markComplete(file.id, now))) return; // a concurrent complete won
-      if (await r.library.find(auth.userId, file.id)) {
-        const seq = await r.users.advanceLibrarySeq(auth.userId, 1);
-        await r.library.setSeq(auth.userId, file.id, seq, now);
-      }
-      for (const item of await r.albums.uploadingItemsOf(file.id)) {
-        await r.albums.setItemSeq(item.albumId, file.id, await r.albums.advanceItemSeq(item.albumId, 1));
-      }
-    });
+    try {
+      await this.db.tx(async (r) => {
+        // [Note: charge lock order] the albums waiting for it before the file's row.
+        for (const albumId of [...new Set((await r.albums.uploadingItemsOf(file.id)).map((i) => i.albumId))].sort()) await r.albums.lock(albumId);
+        if (!(await r.files.markComplete(file.id, now))) return; // a concurrent complete won
+        if (await r.library.find(auth.userId, file.id)) {
+          const seq = await r.users.advanceLibrarySeq(auth.userId, 1);
+          await r.library.setSeq(auth.userId, file.id, seq, now);
+        }
+        for (const item of await r.albums.uploadingItemsOf(file.id)) {
+          await r.albums.setItemSeq(item.albumId, file.id, await r.albums.advanceItemSeq(item.albumId, 1));
+        }
+      });
+    } catch (e) {
+      // Rolled back: still pending with every block stored, so the next run only completes it.
+      if (isStorageFull(e)) throw storageFull(`${fileLabel(file.id)} was not completed`, { then: `${RUN_BACKUP_AGAIN} (it resumes where it stopped)`, cause: e });
+      throw e;
+    }
     return this.uploadStatus({ ...file, status: 'complete' });
   }
 
@@ -264,10 +296,56 @@ export class FileService {
 
   /** Deletes a file's ciphertext after its rows are gone (after commit: files cannot roll back). */
   async deleteBlobs(file: Pick<FileRow, 'id' | 'blockCount'>): Promise<void> {
+    await this.deleteKeys(file.id, blobKeys.allOfFile(file.id, file.blockCount));
+  }
+
+  private async deleteKeys(fileId: string, keys: BlobKey[]): Promise<void> {
     try {
-      await this.blobs.delete(blobKeys.allOfFile(file.id, file.blockCount));
+      await this.blobs.delete(keys);
     } catch (e) {
-      this.logger.error(`could not delete the ciphertext of file ${file.id}; it is orphaned`, e);
+      this.logger.error(`could not delete the ciphertext of file ${fileId}; it is orphaned until the next start`, e);
     }
+  }
+
+  // [Note: orphaned blobs]
+  // A server stopped at the wrong moment leaves blobs no row accounts for: the thumbnails of a
+  // create whose transaction never committed ([Note: no pending file without its parts]), the
+  // temp file of a block being written, the ciphertext of a deleted file whose blobs could not
+  // be deleted. Only a stopped (or failing) process leaves them, so they are looked for once,
+  // 10 s after start-up (server.ts, in the background): a blob written before this process
+  // started whose file has no row is removed, and so is an unfinished write (temp file) of any
+  // file. Blobs written since the start are left alone: they may belong to a create in progress
+  // here; the 10 s let a create that another process sharing the store began just before this
+  // start commit first. (A create whose own client reuses an orphan's id during the check could
+  // lose its thumbnails; then complete discards it and the client creates it again.)
+
+  /** Removes what an interrupted run left in the blob store (see [Note: orphaned blobs]); counts what went. */
+  async collectOrphans(writtenBefore: number, signal?: AbortSignal): Promise<{ files: number; blobs: number }> {
+    const removed = { files: 0, blobs: 0 };
+    if (!this.blobs.list) return removed;
+    let batch = new Map<string, ListedBlob[]>();
+    const settle = async () => {
+      const known = new Set((await this.db.repos.files.findMany([...batch.keys()])).map((f) => f.id));
+      for (const [fileId, blobs] of batch) {
+        const orphan = !known.has(fileId) && blobs.every((b) => b.modifiedAt < writtenBefore);
+        const gone = orphan ? blobs : blobs.filter((b) => b.unfinished && b.modifiedAt < writtenBefore);
+        if (gone.length === 0) continue;
+        await this.blobs.delete(gone.map((b) => b.key));
+        removed.blobs += gone.length;
+        if (orphan) removed.files++;
+      }
+      batch = new Map();
+    };
+    for await (const b of this.blobs.list()) {
+      if (signal?.aborted) return removed;
+      const same = batch.get(b.fileId);
+      if (same) same.push(b);
+      else {
+        if (batch.size >= ORPHAN_BATCH) await settle();
+        batch.set(b.fileId, [b]);
+      }
+    }
+    if (batch.size > 0) await settle();
+    return removed;
   }
 }

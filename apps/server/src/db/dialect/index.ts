@@ -4,7 +4,7 @@
 // migrations, and the conversion of driver values (bigint strings, Buffers).
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
 import type { DB } from '../schema.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -13,15 +13,35 @@ export type DbTarget =
   | { kind: 'sqlite'; file: string }
   | { kind: 'postgres'; url: string; searchPath?: string; poolSize?: number };
 
+// [Note: disk full] SQLite rolls a transaction back by itself on some errors (SQLITE_FULL,
+// SQLITE_IOERR, SQLITE_NOMEM); Kysely's ROLLBACK then fails with "cannot rollback - no
+// transaction is active", and that error replaced the real one (a full disk answered 500).
+class SqliteDriverKeepingErrors extends SqliteDriver {
+  constructor(config: ConstructorParameters<typeof SqliteDriver>[0], private readonly database: Sqlite.Database) { super(config); }
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (this.database.inTransaction) await super.rollbackTransaction(connection);
+  }
+}
+
+class SqliteDialectKeepingErrors extends SqliteDialect {
+  constructor(private readonly database: Sqlite.Database) { super({ database }); }
+  override createDriver(): Driver { return new SqliteDriverKeepingErrors({ database: this.database }, this.database); }
+}
+
 export function openKysely(target: DbTarget): Kysely<DB> {
   if (target.kind === 'sqlite') {
     const database = new Sqlite(target.file);
-    database.pragma('journal_mode = WAL');
-    database.pragma('synchronous = NORMAL');
-    database.pragma('foreign_keys = ON');
-    // [Note: several processes on one SQLite file] wait for the writer lock instead of failing.
-    database.pragma('busy_timeout = 5000');
-    return new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
+    try {
+      database.pragma('journal_mode = WAL');
+      database.pragma('synchronous = NORMAL');
+      database.pragma('foreign_keys = ON');
+      // [Note: several processes on one SQLite file] wait for the writer lock instead of failing.
+      database.pragma('busy_timeout = 5000');
+    } catch (e) {
+      database.close(); // (a full disk cannot grow the -shm file: do not keep the file open)
+      throw e;
+    }
+    return new Kysely<DB>({ dialect: new SqliteDialectKeepingErrors(database) });
   }
   const pool = new pg.Pool({
     connectionString: target.url,
