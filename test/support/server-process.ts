@@ -44,7 +44,8 @@ export async function startServerProcess(opts: { env?: Record<string, string>; d
   return {
     url, dataDir, logPath, child,
     async stop() {
-      if (child.exitCode === null) {
+      // Not when it already exited or was killed (SIGKILL by a crash test): no exit event would come.
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;

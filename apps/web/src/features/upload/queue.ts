@@ -239,7 +239,7 @@ export class UploadQueue {
         this.set(id, { status: 'cancelled', phaseDone: 0, message: 'cancelled', cancelling: false });
       } else {
         this.set(id, { status: 'failed', phaseDone: 0, message: info.message, errorKind: info.kind });
-        if (PAUSING.has(info.kind) || info.code === 'quota-exceeded') {
+        if (PAUSING.has(info.kind) || info.code === 'quota-exceeded' || info.code === 'storage-full') {
           this.paused = { reason: info.message, kind: info.kind };
         }
       }
