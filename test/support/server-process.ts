@@ -1,5 +1,6 @@
 // Starts the real server as its own process (`obscura serve`) on a free port with a
 // temporary data folder, and captures its log to a file so tests can scan it.
+import { createServer as createNetServer } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -88,4 +89,13 @@ export function mailedCode(dataDir: string, email: string): string {
   const m = last ? /^\s+(\d{4}) (\d{4})\s*$/m.exec(last.text) : null;
   if (!m) throw new Error(`no code mailed to ${email} in ${dataDir}/outbox`);
   return `${m[1]}${m[2]}`;
+}
+
+/** A free TCP port on 127.0.0.1, so a server can be told its public URL (the links in its mails) before it starts. */
+export async function freePort(): Promise<number> {
+  const s = createNetServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
 }

@@ -9,14 +9,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Albums, Session } from '@obscura/sdk';
 import { nodeLibrary } from '@obscura/sdk/node';
 import { launchBrowser, newAppContext, screenshot, screenshotsOnFailure, watchErrors } from '../support/browser.ts';
-import { startServerProcess, removeDir, type ServerProcess } from '../support/server-process.ts';
+import { freePort, startServerProcess, removeDir, type ServerProcess } from '../support/server-process.ts';
 import { logInInBrowser, newMailTo, newWebPerson, readOutbox, seedPhotos, type WebPerson } from '../support/web-app.ts';
 import { fastOptions } from '../support/sdk.ts';
 import { makeJpeg } from '../support/fixtures.ts';
@@ -32,15 +31,6 @@ let oErrors: string[];
 let albums: Albums;
 let albumId: string;
 const ALBUM = 'Porto weekend';
-
-/** A free TCP port, so the server knows its public URL (the links in mails) before it starts. */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'obscura-invite-'));

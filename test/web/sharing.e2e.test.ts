@@ -7,7 +7,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -15,7 +14,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { Albums, Links, Session, fingerprintOf, type UploadResult } from '@obscura/sdk';
 import { nodeLibrary, nodeThumbnailer, openFileSource } from '@obscura/sdk/node';
 import { launchBrowser, newAppContext, screenshot, watchErrors, screenshotsOnFailure } from '../support/browser.ts';
-import { startServerProcess, removeDir, type ServerProcess } from '../support/server-process.ts';
+import { freePort, startServerProcess, removeDir, type ServerProcess } from '../support/server-process.ts';
 import { logInInBrowser, newWebPerson, readOutbox, sdkSession, seedPhotos, signUpInBrowser, type OutboxMail, type WebPerson } from '../support/web-app.ts';
 import { fastOptions } from '../support/sdk.ts';
 import { makeJpeg } from '../support/fixtures.ts';
@@ -26,15 +25,6 @@ let work: string;
 const contexts: BrowserContext[] = [];
 /** Every page's errors; each test asserts its pages stayed clean. */
 const errorLists: string[][] = [];
-
-/** A free TCP port, so the server can be told its public URL (the invitation links) before it starts. */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'obscura-sharing-'));
