@@ -82,8 +82,8 @@ test('the owner creates an album, adds photos from the library without re-upload
   assert.equal(vm.status, 'pending');
   assert.equal(vm.fingerprint, await viewer.session.fingerprint(), 'both sides see the same fingerprint');
 
-  // unknown emails: a clear error naming them, nothing shared
-  await assert.rejects(owner.albums.share(albumId, ['nobody-here@example.org', stranger.email], { role: 'viewer' }),
+  // unknown emails, when invitations to sign up are turned off: a clear error naming them, nothing shared
+  await assert.rejects(owner.albums.share(albumId, ['nobody-here@example.org', stranger.email], { role: 'viewer', inviteWithoutAccount: false }),
     (e: unknown) => e instanceof ApiError && e.status === 404 && /nobody-here@example\.org/.test(e.message));
   assert.equal((await owner.albums.members(albumId)).some((m) => m.email === stranger.email), false);
 

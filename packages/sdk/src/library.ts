@@ -466,10 +466,6 @@ export class Library {
   /** Fetches a photo's record and verifies its signature, key and metadata. */
   async open(fileId: string): Promise<OpenedPhoto> {
     const info = await this.api.call('getFile', { params: { fileId } });
-    // Readable only through an album: not a tampering, just not in my library (open it from the album).
-    if (info.albumId !== null && info.fileId === fileId) {
-      throw new UsageError(`photo ${fileId.slice(0, 8)} is not in your library; it is in an album you are in: open it from the album, or save it to your library first`);
-    }
     return verifying(fileId, async () => {
       if (info.fileId !== fileId) throw new CryptoError('wrong-context', `the server answered with photo ${info.fileId}`);
       const signer = this.pins.signingKeyOf(this.session, info.uploader);

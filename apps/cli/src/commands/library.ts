@@ -291,6 +291,8 @@ export const download: Command = {
           candidates = [...candidates, ...[...inAlbums.values()].filter((p) => !index.get(p.fileId)).map(photoCandidate)];
           return resolvePhotoArgs(ctx, args.positionals, candidates, { allowUnknownFullId: true });
         });
+        // A full id passes the resolver unchecked: one not in my library may be a photo of an album I am in.
+        if (inAlbums.size === 0 && ids.some((id) => !index.get(id))) inAlbums = await albumPhotos(c);
         for (const id of ids) {
           const e = index.get(id);
           const ap = inAlbums.get(id);
